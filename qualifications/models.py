@@ -1,0 +1,210 @@
+"""The qualification catalogue, a trainer's qualifications, and the CPD log with its policy."""
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from trainers.models import TrainerProfile, VerifiableRecord
+
+
+class ConditionArea(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AwardingBody(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    website = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "awarding bodies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QualificationType(models.Model):
+    class Kind(models.TextChoices):
+        PERSONAL_TRAINING = "personal_training", "Personal training"
+        EXERCISE_REFERRAL = "exercise_referral", "Exercise referral"
+        LONG_TERM_CONDITIONS = "long_term_conditions", "Long-term conditions"
+        NEURO_SPECIALIST = "neuro_specialist", "Neuro specialist"
+        FIRST_AID = "first_aid", "First aid"
+        CPD_COURSE = "cpd_course", "CPD course"
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200, unique=True)
+    level = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(8)]
+    )
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    regulated_number = models.CharField(
+        "regulated qualification number",
+        max_length=20,
+        blank=True,
+        help_text="Ofqual QN, e.g. 603/0797/0",
+    )
+    awarding_bodies = models.ManyToManyField(
+        AwardingBody, blank=True, related_name="qualification_types"
+    )
+    prerequisites = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="required_by"
+    )
+    condition_areas = models.ManyToManyField(
+        ConditionArea, blank=True, related_name="qualification_types"
+    )
+    validity_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Leave empty for qualifications that do not expire."
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["level", "name"]
+
+    def __str__(self) -> str:
+        return (
+            f"Level {self.level} {self.name}"
+            if self.level and not self.name.startswith("Level")
+            else self.name
+        )
+
+
+class TrainerQualification(VerifiableRecord):
+    trainer = models.ForeignKey(
+        TrainerProfile, on_delete=models.CASCADE, related_name="qualifications"
+    )
+    qualification_type = models.ForeignKey(
+        QualificationType, on_delete=models.PROTECT, related_name="awards"
+    )
+    awarding_body = models.ForeignKey(
+        AwardingBody, null=True, blank=True, on_delete=models.PROTECT, related_name="awards"
+    )
+    certificate_number = models.CharField(max_length=100, blank=True)
+    awarded_on = models.DateField()
+    # Set only when the certificate states its own expiry; otherwise derived from the type.
+    expires_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-awarded_on"]
+        indexes = [
+            # The staff verification queue: pending records, oldest first.
+            models.Index(fields=["status", "submitted_at"], name="qualification_queue_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.qualification_type)
+
+    def expiry_date(self) -> dt.date | None:
+        if self.expires_on:
+            return self.expires_on
+        months = self.qualification_type.validity_months
+        return self.awarded_on + relativedelta(months=months) if months else None
+
+
+class CPDPolicy(models.Model):
+    """How CPD is scored. Exactly one policy is active; defaults follow CIMSPA."""
+
+    name = models.CharField(max_length=100, unique=True)
+    is_active = models.BooleanField(default=False)
+    points_target = models.DecimalField(max_digits=5, decimal_places=1, default=Decimal("10"))
+    endorsed_points_min = models.DecimalField(max_digits=5, decimal_places=1, default=Decimal("5"))
+    endorsed_points_per_hour = models.DecimalField(
+        max_digits=4, decimal_places=2, default=Decimal("1")
+    )
+    other_points_per_hour = models.DecimalField(
+        max_digits=4, decimal_places=2, default=Decimal("0.5")
+    )
+    neuro_hours_target = models.DecimalField(
+        "neuro-specific hours per condition area",
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("3"),
+    )
+    gap_months = models.PositiveSmallIntegerField(default=3)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "CPD policies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"],
+                condition=models.Q(is_active=True),
+                name="one_active_cpd_policy",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(endorsed_points_per_hour__gte=0, other_points_per_hour__gte=0),
+                name="cpd_rates_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CPDActivity(models.Model):
+    class Type(models.TextChoices):
+        COURSE = "course", "Course"
+        WORKSHOP = "workshop", "Workshop"
+        WEBINAR = "webinar", "Webinar"
+        CONFERENCE = "conference", "Conference"
+        READING = "reading", "Reading"
+        CASE_DISCUSSION = "case_discussion", "Case discussion"
+        MENTORING = "mentoring", "Mentoring"
+        SUPERVISED_PRACTICE = "supervised_practice", "Supervised practice"
+        OTHER = "other", "Other"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    trainer = models.ForeignKey(
+        TrainerProfile, on_delete=models.CASCADE, related_name="cpd_activities"
+    )
+    date = models.DateField()
+    title = models.CharField(max_length=200)
+    provider = models.CharField(max_length=200, blank=True)
+    activity_type = models.CharField(max_length=32, choices=Type.choices)
+    hours = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("100"))],
+    )
+    endorsed = models.BooleanField(
+        default=False, help_text="Endorsed by CIMSPA or another recognised body."
+    )
+    condition_areas = models.ManyToManyField(
+        ConditionArea, blank=True, related_name="cpd_activities"
+    )
+    what_i_did = models.TextField("what I did")
+    what_i_learnt = models.TextField("what I learnt")
+    how_it_benefits = models.TextField("how it benefits my clients")
+    evidence = GenericRelation("trainers.EvidenceFile")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-date", "-created_at"]
+        verbose_name = "CPD activity"
+        verbose_name_plural = "CPD activities"
+        indexes = [
+            # The trainer's CPD log and scoring: one trainer's activities by date.
+            models.Index(fields=["trainer", "date"], name="cpd_trainer_date_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(hours__gt=0), name="cpd_hours_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d %b %Y} {self.title}"

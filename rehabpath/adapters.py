@@ -1,0 +1,14 @@
+from allauth.account.adapter import DefaultAccountAdapter
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request, user, form, commit=True):
+        """Everyone who signs up is a trainer; other roles are granted by programme staff."""
+        user = super().save_user(request, user, form, commit=False)
+        user.name = form.cleaned_data["name"].strip()
+        if commit:
+            user.save()
+            from trainers.models import TrainerProfile
+
+            TrainerProfile.objects.get_or_create(user=user)
+        return user

@@ -1,0 +1,70 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from rehabpath.models import AuditEvent, User
+
+
+class ProgrammeStaffPermissions:
+    """Catalogue models are managed by programme staff (is_staff) without per-model grants."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+
+class ProgrammeStaffAdmin(ProgrammeStaffPermissions, admin.ModelAdmin):
+    pass
+
+
+class ProgrammeStaffInline(ProgrammeStaffPermissions, admin.TabularInline):
+    extra = 0
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "name", "is_staff", "is_active", "date_joined"]
+    search_fields = ["email", "name"]
+    list_filter = ["is_staff", "is_active"]
+    fieldsets = (
+        (None, {"fields": ("email", "name", "password")}),
+        ("Roles and access", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),
+    )
+    readonly_fields = ["last_login", "date_joined"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["occurred_at", "actor_label", "action", "target_type", "target_label"]
+    list_filter = ["action", "target_type"]
+    search_fields = ["actor_label", "target_label", "target_id", "reason"]
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

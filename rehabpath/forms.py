@@ -1,0 +1,53 @@
+from django import forms
+
+
+class SignupDetailsForm(forms.Form):
+    """Extra signup fields; allauth calls signup() after creating the user."""
+
+    name = forms.CharField(
+        max_length=150,
+        label="Full name",
+        help_text="As it should appear on your certificates.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+    field_order = ["name"]
+
+    def signup(self, request, user) -> None:
+        # The adapter stores the name and creates the trainer profile.
+        pass
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(required=False, label="Action")
+    actor = forms.CharField(required=False, label="Actor email")
+    target_type = forms.CharField(required=False, label="Target type")
+    target_id = forms.CharField(required=False, label="Target id")
+    since = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            raise forms.ValidationError("“From” must be on or before “To”.")
+        return data
+
+    def filter(self, events):
+        data = self.cleaned_data
+        if data["action"]:
+            events = events.filter(action__icontains=data["action"].strip())
+        if data["actor"]:
+            events = events.filter(actor_label__icontains=data["actor"].strip())
+        if data["target_type"]:
+            events = events.filter(target_type__icontains=data["target_type"].strip())
+        if data["target_id"]:
+            events = events.filter(target_id=data["target_id"].strip())
+        if data["since"]:
+            events = events.filter(occurred_at__date__gte=data["since"])
+        if data["until"]:
+            events = events.filter(occurred_at__date__lte=data["until"])
+        return events

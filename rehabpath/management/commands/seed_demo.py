@@ -1,0 +1,61 @@
+"""Demo data for `make run`: four accounts, two clinics and the catalogue. Idempotent."""
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from mentorship.models import MentorProfile
+from qualifications.catalogue import load_catalogue
+from rehabpath.models import User
+from trainers.models import Clinic, ClinicMembership, TrainerProfile
+
+DEMO_PASSWORD = "rehabpath-demo"  # noqa: S105 - published demo credential, refused without DEBUG
+DEMO_ACCOUNTS = [
+    ("trainer@example.com", "Tara Trainer", "trainer"),
+    ("mentor@example.com", "Morgan Mentor", "mentor"),
+    ("clinic@example.com", "Chris Clinic", "clinic"),
+    ("staff@example.com", "Sam Staff", "staff"),
+]
+CLINICS = [("Riverside Neuro Rehab", "Bristol"), ("Northgate Stroke Clinic", "Leeds")]
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo accounts, clinics and catalogue (idempotent; DEBUG only unless --force)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Run even when DEBUG is off.")
+
+    @transaction.atomic
+    def handle(self, *args, force: bool = False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Refusing to create demo accounts with a published password while DEBUG is off. "
+                "Use --force if you really mean it."
+            )
+        load_catalogue()
+        clinics = [
+            Clinic.objects.get_or_create(name=n, defaults={"city": c})[0] for n, c in CLINICS
+        ]
+        for email, name, role in DEMO_ACCOUNTS:
+            user, created = User.objects.get_or_create(email=email, defaults={"name": name})
+            if created:
+                user.set_password(DEMO_PASSWORD)
+            user.is_demo = True
+            user.is_staff = role == "staff"
+            user.save()
+            EmailAddress.objects.update_or_create(
+                user=user, email=email, defaults={"verified": True, "primary": True}
+            )
+            if role in {"trainer", "mentor"}:
+                # The mentor is an experienced trainer too: one person, several roles.
+                TrainerProfile.objects.get_or_create(user=user)
+            if role == "mentor":
+                MentorProfile.objects.get_or_create(user=user, defaults={"capacity": 4})
+            if role == "clinic":
+                ClinicMembership.objects.get_or_create(user=user, clinic=clinics[0])
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+        for email, _name, role in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {role:<8} {email} / {DEMO_PASSWORD}")

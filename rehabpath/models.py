@@ -1,0 +1,105 @@
+"""Cross-cutting models: the user account and the append-only audit log."""
+
+import uuid
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """One person, one account; roles come from what the person holds (see rehabpath.roles)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField("email address", unique=True)
+    name = models.CharField(max_length=150)
+    # is_staff means *programme staff*: they verify evidence, manage the catalogue in the
+    # Django admin and read the audit log.
+    is_staff = models.BooleanField(
+        "programme staff",
+        default=False,
+        help_text="Programme staff verify evidence, manage the catalogue and read the audit log.",
+    )
+    is_active = models.BooleanField(default=True)
+    # Set only by seed_demo; lets DEMO_MODE (DEBUG only) waive the MFA requirement.
+    is_demo = models.BooleanField(default=False, editable=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        ordering = ["name", "email"]
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name.split(" ")[0] if self.name else self.email
+
+
+class AuditEvent(models.Model):
+    """An append-only record of one change of state.
+
+    Rows are written by rehabpath.audit.record_event only. The model refuses updates and
+    deletes, and a database trigger (migration 0002) refuses them underneath the ORM too.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
+    )
+    # Kept as text so the record survives the actor's erasure.
+    actor_label = models.CharField(max_length=254, blank=True)
+    action = models.CharField(max_length=64, db_index=True)
+    target_type = models.CharField(max_length=100, db_index=True)
+    target_id = models.CharField(max_length=64, blank=True, db_index=True)
+    target_label = models.CharField(max_length=255, blank=True)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+
+    def __str__(self) -> str:
+        when = f"{self.occurred_at:%Y-%m-%d %H:%M}"
+        return f"{when} {self.actor_label} {self.action} {self.target_label}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit events are append-only.")

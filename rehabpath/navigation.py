@@ -1,0 +1,33 @@
+"""The main navigation: one entry per destination, shown to the roles that may use it."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from rehabpath.roles import Role, roles_of
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset[Role]
+
+
+NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem("Dashboard", "home", frozenset(Role)),
+    NavItem("Audit log", "audit_log", frozenset({Role.STAFF})),
+    NavItem("Catalogue", "admin:index", frozenset({Role.STAFF})),
+)
+
+
+def nav_for(user, current_path: str) -> list[dict]:
+    roles = roles_of(user)
+    items = []
+    for item in NAV_ITEMS:
+        if not roles & item.roles:
+            continue
+        url = reverse(item.url_name)
+        active = current_path == url if url == "/" else current_path.startswith(url)
+        items.append({"label": item.label, "url": url, "active": active})
+    return items

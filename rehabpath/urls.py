@@ -1,0 +1,20 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from rehabpath import health, views
+
+# The admin login goes through allauth: same rate limits, same MFA.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "RehabPath catalogue"
+admin.site.site_title = "RehabPath admin"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("audit/", views.audit_log, name="audit_log"),
+    path("accounts/", include("allauth.urls")),
+    path("trainers/", include("trainers.urls")),
+    path("qualifications/", include("qualifications.urls")),
+    path("admin/", admin.site.urls),
+]

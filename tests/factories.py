@@ -1,0 +1,160 @@
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+
+from mentorship.models import MentorProfile
+from qualifications.models import (
+    AwardingBody,
+    ConditionArea,
+    CPDActivity,
+    CPDPolicy,
+    QualificationType,
+    TrainerQualification,
+)
+from rehabpath.models import User
+from trainers.models import Clinic, ClinicMembership, DBSCheck, Insurance, TrainerProfile
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    name = factory.Faker("name", locale="en_GB")
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified_email(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+
+class TrainerProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrainerProfile
+
+    user = factory.SubFactory(UserFactory)
+    cpd_year_start = dt.date(2026, 4, 1)
+
+
+class MentorProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MentorProfile
+
+    user = factory.SubFactory(UserFactory)
+
+
+class ClinicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Clinic
+
+    name = factory.Sequence(lambda n: f"Clinic {n}")
+    city = "Bristol"
+
+
+class ClinicMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClinicMembership
+
+    clinic = factory.SubFactory(ClinicFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+class ConditionAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConditionArea
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"area-{n}")
+    name = factory.Sequence(lambda n: f"Area {n}")
+
+
+class AwardingBodyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AwardingBody
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Awarding body {n}")
+
+
+class QualificationTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QualificationType
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"qualification-{n}")
+    name = factory.Sequence(lambda n: f"Qualification {n}")
+    level = 3
+    kind = QualificationType.Kind.PERSONAL_TRAINING
+
+
+class TrainerQualificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrainerQualification
+
+    trainer = factory.SubFactory(TrainerProfileFactory)
+    qualification_type = factory.SubFactory(QualificationTypeFactory)
+    awarding_body = factory.SubFactory(AwardingBodyFactory)
+    certificate_number = factory.Sequence(lambda n: f"CERT-{n:05d}")
+    awarded_on = dt.date(2024, 6, 1)
+
+
+class InsuranceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Insurance
+
+    trainer = factory.SubFactory(TrainerProfileFactory)
+    insurer = "Insure4Sport"
+    policy_number = factory.Sequence(lambda n: f"POL-{n:06d}")
+    public_liability_cover = Decimal("5000000")
+    professional_indemnity_cover = Decimal("1500000")
+    starts_on = dt.date(2026, 6, 1)
+    expires_on = dt.date(2027, 5, 31)
+
+
+class DBSCheckFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DBSCheck
+
+    trainer = factory.SubFactory(TrainerProfileFactory)
+    level = DBSCheck.Level.ENHANCED
+    certificate_number = factory.Sequence(lambda n: f"{n:012d}")
+    issued_on = dt.date(2025, 9, 1)
+
+
+class CPDPolicyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CPDPolicy
+        django_get_or_create = ["name"]
+
+    name = "CIMSPA default"
+    is_active = True
+
+
+class CPDActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CPDActivity
+
+    trainer = factory.SubFactory(TrainerProfileFactory)
+    date = dt.date(2026, 9, 15)
+    title = "Gait retraining after stroke"
+    provider = "Neuro Fitness Academy"
+    activity_type = CPDActivity.Type.WORKSHOP
+    hours = Decimal("3")
+    endorsed = True
+    what_i_did = "A half-day practical workshop on gait retraining."
+    what_i_learnt = "How to progress treadmill walking with partial body-weight support."
+    how_it_benefits = "Safer, better graded walking practice for clients after stroke."
+
+
+def add_totp(user: User) -> Authenticator:
+    """Give a user a TOTP authenticator so the MFA requirement is met."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    return TOTP.activate(user, generate_totp_secret()).instance

@@ -1,0 +1,245 @@
+"""Trainers, their compliance records and evidence, and clinics."""
+
+import datetime as dt
+import uuid
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+EXPIRING_SOON_DAYS = 90
+
+
+class TrainerProfile(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="trainer_profile"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    # The CPD year runs from this anniversary (day and month); defaults to joining.
+    cpd_year_start = models.DateField(default=dt.date.today)
+    practice_summary = models.TextField(
+        blank=True,
+        help_text="A short summary of your practice, printed at the top of your CPD portfolio.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user__name"]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.status == self.Status.SUSPENDED
+
+
+class Clinic(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200, unique=True)
+    city = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClinicMembership(models.Model):
+    """A clinic admin's membership of a clinic."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinic_memberships"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "user"], name="unique_clinic_membership")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.clinic}"
+
+
+class VerificationStatus(models.TextChoices):
+    PENDING = "pending", "Pending verification"
+    VERIFIED = "verified", "Verified"
+    REJECTED = "rejected", "Rejected"
+
+
+class VerificationMethod(models.TextChoices):
+    DOCUMENT = "document", "Document check"
+    REGISTER = "register", "Awarding-body register"
+    DIRECT = "direct", "Direct contact"
+
+
+class DisplayStatus(models.TextChoices):
+    """The one status a trainer reads at a glance."""
+
+    PENDING = "pending", "Pending verification"
+    VERIFIED = "verified", "Verified"
+    REJECTED = "rejected", "Rejected"
+    EXPIRING = "expiring", "Expiring soon"
+    EXPIRED = "expired", "Expired"
+
+
+class VerifiableRecord(models.Model):
+    """A record that counts only once programme staff have verified it.
+
+    Shared by qualifications, insurance and DBS checks. Subclasses define `trainer` and
+    `expiry_date()`.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    status = models.CharField(
+        max_length=16, choices=VerificationStatus.choices, default=VerificationStatus.PENDING
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verification_method = models.CharField(
+        max_length=16, choices=VerificationMethod.choices, blank=True
+    )
+    verification_note = models.TextField(blank=True)
+    verified_on = models.DateField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
+    evidence = GenericRelation("trainers.EvidenceFile")
+
+    class Meta:
+        abstract = True
+
+    def expiry_date(self) -> dt.date | None:
+        raise NotImplementedError
+
+    def display_status(self, today: dt.date | None = None) -> DisplayStatus:
+        today = today or timezone.localdate()
+        if self.status == VerificationStatus.REJECTED:
+            return DisplayStatus.REJECTED
+        expiry = self.expiry_date()
+        if expiry is not None and expiry < today:
+            return DisplayStatus.EXPIRED
+        if self.status == VerificationStatus.PENDING:
+            return DisplayStatus.PENDING
+        if expiry is not None and (expiry - today).days <= EXPIRING_SOON_DAYS:
+            return DisplayStatus.EXPIRING
+        return DisplayStatus.VERIFIED
+
+    def counts_on(self, day: dt.date) -> bool:
+        """Only verified, unexpired records count anywhere."""
+        expiry = self.expiry_date()
+        return self.status == VerificationStatus.VERIFIED and (expiry is None or expiry >= day)
+
+
+class Insurance(VerifiableRecord):
+    """Public liability and professional indemnity cover (usually one annual policy)."""
+
+    trainer = models.ForeignKey(TrainerProfile, on_delete=models.CASCADE, related_name="insurances")
+    insurer = models.CharField(max_length=200)
+    policy_number = models.CharField(max_length=100)
+    public_liability_cover = models.DecimalField(
+        "public liability cover (£)", max_digits=12, decimal_places=0
+    )
+    professional_indemnity_cover = models.DecimalField(
+        "professional indemnity cover (£)", max_digits=12, decimal_places=0
+    )
+    starts_on = models.DateField()
+    expires_on = models.DateField()
+
+    class Meta:
+        ordering = ["-expires_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_on__gt=models.F("starts_on")),
+                name="insurance_expires_after_start",
+            )
+        ]
+        verbose_name_plural = "insurance policies"
+
+    def __str__(self) -> str:
+        return f"{self.insurer} {self.policy_number}"
+
+    def expiry_date(self) -> dt.date | None:
+        return self.expires_on
+
+
+class DBSCheck(VerifiableRecord):
+    class Level(models.TextChoices):
+        BASIC = "basic", "Basic"
+        STANDARD = "standard", "Standard"
+        ENHANCED = "enhanced", "Enhanced"
+
+    trainer = models.ForeignKey(TrainerProfile, on_delete=models.CASCADE, related_name="dbs_checks")
+    level = models.CharField(max_length=16, choices=Level.choices)
+    certificate_number = models.CharField(max_length=20)
+    issued_on = models.DateField()
+    update_service_subscribed = models.BooleanField(
+        "subscribed to the DBS Update Service", default=False
+    )
+    update_service_consent = models.BooleanField(
+        "consents to status checks through the Update Service", default=False
+    )
+
+    class Meta:
+        ordering = ["-issued_on"]
+        verbose_name = "DBS check"
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} DBS {self.certificate_number}"
+
+    def expiry_date(self) -> dt.date | None:
+        # A DBS certificate has no legal expiry; the programme asks for a recheck after
+        # DBS_RECHECK_MONTHS unless the trainer is on the Update Service and consents to checks.
+        if self.update_service_subscribed and self.update_service_consent:
+            return None
+        return self.issued_on + relativedelta(months=settings.DBS_RECHECK_MONTHS)
+
+
+def evidence_upload_to(instance: "EvidenceFile", filename: str) -> str:
+    # Random name, no trace of the uploaded name; the extension follows the detected type.
+    ext = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(
+        instance.mime_type, "bin"
+    )
+    return f"evidence/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.{ext}"
+
+
+class EvidenceFile(models.Model):
+    """An uploaded document backing a record (qualification, insurance, DBS or CPD)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    trainer = models.ForeignKey(
+        TrainerProfile, on_delete=models.CASCADE, related_name="evidence_files"
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    file = models.FileField(upload_to=evidence_upload_to, max_length=200)
+    original_name = models.CharField(max_length=255)
+    mime_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        indexes = [
+            # Loading the evidence of a page of records (prefetch through the GenericRelation).
+            models.Index(fields=["content_type", "object_id"], name="evidence_record_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
