@@ -1,0 +1,31 @@
+"""The access matrix: for every URL, the status each persona gets.
+
+Each module in this package defines ``CASES: list[AccessCase]`` for the URLs of one area.
+``tests/test_access_matrix.py`` walks every URL pattern of the project and fails when one has
+no case here (or in ``EXCLUDED``, with a reason).
+
+Personas: anonymous, trainer, other_trainer, mentor, clinic_admin, staff. An object-bound URL
+builds its kwargs from the personas (e.g. a record owned by "trainer"), so "other_trainer"
+shows what an outsider gets (404) and "staff" what a reader with another role gets.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+PERSONAS = ("anonymous", "trainer", "other_trainer", "mentor", "clinic_admin", "staff")
+LOGIN = 302  # anonymous users are redirected to the login page
+
+
+@dataclass(frozen=True)
+class AccessCase:
+    url_name: str
+    expected: dict[str, int]
+    # Builds the URL kwargs from {persona: user}; None for URLs without arguments.
+    kwargs: Callable[[dict], dict] | None = None
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        missing = set(PERSONAS) - set(self.expected)
+        if missing:
+            raise ValueError(f"{self.url_name}: no expectation for {sorted(missing)}")
