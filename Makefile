@@ -1,42 +1,61 @@
 # RehabPath — `make run` for a demo, `make test` for the suite. Needs python3.13 or uv on PATH.
-PYTHON ?= python3.13
 VENV := .venv
 BIN := $(VENV)/bin
-export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-# Use uv from PATH when there is one; otherwise bootstrap it into .tools with python3.13.
+# A Python 3.13 that really runs: python3.13 on PATH, else pyenv's 3.13 (its shim fails unless
+# that version is selected). Empty when there is none: uv then finds or downloads one itself.
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell python3.13 -c 'import sys; print(sys.executable)' 2>/dev/null || { \
+	v=$$(pyenv versions --bare 2>/dev/null | grep -E '^3\.13\.[0-9]+$$' | tail -n 1); \
+	[ -n "$$v" ] && PYENV_VERSION=$$v pyenv which python3.13 2>/dev/null; } || true)
+endif
+
+# Use uv from PATH when there is one; otherwise bootstrap it into .tools with that Python.
 UV := $(shell command -v uv 2>/dev/null)
 ifeq ($(UV),)
 UV := .tools/bin/uv
 endif
 
-.PHONY: install run test lint format check-deploy collectstatic clean
+# `make run PORT=8001` (or BIND=0.0.0.0:8000) when 8000 is taken.
+PORT ?= 8000
+BIND ?= 127.0.0.1:$(PORT)
+URL := http://$(subst 0.0.0.0,127.0.0.1,$(BIND))/
+
+.PHONY: install run test lint format collectstatic clean
 
 .tools/bin/uv:
+	@test -n "$(PYTHON)" || { echo "Neither uv nor a working python3.13 is on PATH: install one." >&2; exit 1; }
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet --disable-pip-version-check 'uv>=0.5,<1'
 
 install: $(if $(filter .tools/bin/uv,$(UV)),.tools/bin/uv)
-	$(UV) sync --frozen --python 3.13
+	$(UV) sync --frozen --python $(or $(PYTHON),3.13)
 	@$(BIN)/python -c "import django; print('Django', django.get_version(), 'ready in $(VENV)')"
 
 # The demo: SQLite, the embedded broker, web + worker + beat under honcho. Ctrl-C stops all.
 run: export DEBUG ?= true
 run: export DEMO_MODE ?= true
+run: export PORT := $(PORT)
+run: export BIND := $(BIND)
+run: export SITE_URL ?= $(patsubst %/,%,$(URL))
+# honcho stops a process by signalling its whole group, which kills prefork children before the
+# worker's warm shutdown and leaves it hanging until SIGKILL; threads stop cleanly within honcho's
+# 5 s. Celery reads CELERY_WORKER_POOL as --pool; compose keeps the prefork default.
+run: export CELERY_WORKER_POOL ?= threads
 run: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo ""
-	@echo "  RehabPath is starting at http://127.0.0.1:8000/"
+	@echo "  RehabPath is starting at $(URL)"
 	@echo "  Demo logins (password rehabpath-demo): trainer@example.com, mentor@example.com,"
 	@echo "  clinic@example.com, staff@example.com. Mail is written to var/mail/."
 	@echo "  DEMO_MODE=$$DEMO_MODE: when true the seeded mentor, clinic and staff accounts skip the"
 	@echo "  MFA requirement; run 'make run DEMO_MODE=false' to be sent to MFA setup like real users."
 	@echo "  Press Ctrl-C to stop web, worker and beat."
 	@echo ""
-	$(BIN)/honcho start -f Procfile
+	PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho start -f Procfile
 
 collectstatic: export DEBUG ?= true
 collectstatic: install

@@ -1,2 +1,34 @@
+from django.urls import path
+
+from qualifications.views import cpd as cpd_views
+
 app_name = "qualifications"
 urlpatterns: list = []
+
+# The CPD log (trainers), its progress page and the portfolio export.
+urlpatterns += [
+    path("cpd/", cpd_views.cpd_list, name="cpd_list"),
+    path("cpd/add/", cpd_views.cpd_add, name="cpd_add"),
+    path("cpd/progress/", cpd_views.cpd_progress, name="cpd_progress"),
+    path("cpd/export/", cpd_views.cpd_export, name="cpd_export"),
+    path("cpd/<uuid:public_id>/", cpd_views.cpd_detail, name="cpd_detail"),
+    path("cpd/<uuid:public_id>/edit/", cpd_views.cpd_edit, name="cpd_edit"),
+    path("cpd/<uuid:public_id>/delete/", cpd_views.cpd_delete, name="cpd_delete"),
+]
+
+# A trainer's qualification records (the insurance and DBS pages are in trainers/urls.py).
+from qualifications.views import records as record_views  # noqa: E402
+
+urlpatterns += [
+    path("records/add/", record_views.qualification_add, name="qualification_add"),
+    path(
+        "records/<uuid:public_id>/",
+        record_views.qualification_detail,
+        name="qualification_detail",
+    ),
+    path(
+        "records/<uuid:public_id>/edit/",
+        record_views.qualification_edit,
+        name="qualification_edit",
+    ),
+]

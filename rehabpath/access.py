@@ -60,3 +60,25 @@ def get_trainer_record_for_user(user, queryset, public_id, *, write: bool = Fals
             raise PermissionDenied("Only the trainer can change their own record.")
         return record
     raise Http404("No such record.")
+
+
+def get_evidence_for_user(user, public_id, *, write: bool = False):
+    """One evidence file, on the same terms as the record it backs.
+
+    The owning trainer may download and remove it; programme staff may download it (to
+    verify). Anyone else, clinic admins and mentors included, gets 404.
+    """
+    from trainers.models import EvidenceFile
+
+    try:
+        evidence = EvidenceFile.objects.select_related("trainer__user").get(public_id=public_id)
+    except (EvidenceFile.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such file.") from None
+    is_owner = has_role(user, Role.TRAINER) and evidence.trainer_id == user.trainer_profile.id
+    if is_owner:
+        return evidence
+    if has_role(user, Role.STAFF):
+        if write:
+            raise PermissionDenied("Only the trainer can change their own evidence.")
+        return evidence
+    raise Http404("No such file.")

@@ -6,6 +6,7 @@ from rehabpath.roles import Role, roles_of
 
 
 def trainer_panel(user) -> dict:
+    from qualifications.selectors_cpd import cpd_summary_for
     from trainers.models import DisplayStatus
     from trainers.selectors import trainer_records
 
@@ -24,6 +25,7 @@ def trainer_panel(user) -> dict:
             if r.display_status()
             in {DisplayStatus.REJECTED, DisplayStatus.EXPIRED, DisplayStatus.EXPIRING}
         ],
+        "cpd": cpd_summary_for(profile),
     }
 
 

@@ -1,5 +1,6 @@
 """Send holders of privileged roles to MFA setup until they have a second factor."""
 
+from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
@@ -9,6 +10,8 @@ from rehabpath.roles import PRIVILEGED_ROLES, roles_of
 
 # Paths a user without MFA can still reach: setting MFA up, signing out, health, assets.
 ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/verify/")
+# What counts as a second factor. Recovery codes only back one of these up.
+SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
 
 
 def mfa_waived(user) -> bool:
@@ -27,7 +30,7 @@ class RequireMFAMiddleware:
             and not request.path.startswith(ALLOWED_PREFIXES)
             and roles_of(user) & PRIVILEGED_ROLES
             and not mfa_waived(user)
-            and not is_mfa_enabled(user)
+            and not is_mfa_enabled(user, types=SECOND_FACTORS)
         ):
             messages.warning(
                 request,

@@ -16,8 +16,12 @@ class NavItem:
 
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Dashboard", "home", frozenset(Role)),
+    NavItem("My records", "trainers:records", frozenset({Role.TRAINER})),
+    NavItem("Verification", "trainers:verification_queue", frozenset({Role.STAFF})),
     NavItem("Audit log", "audit_log", frozenset({Role.STAFF})),
     NavItem("Catalogue", "admin:index", frozenset({Role.STAFF})),
+    NavItem("Import", "trainers:bulk_import", frozenset({Role.STAFF})),
+    NavItem("CPD", "qualifications:cpd_list", frozenset({Role.TRAINER})),
 )
 
 

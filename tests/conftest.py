@@ -5,6 +5,51 @@ import pytest
 from tests import factories
 
 
+def pytest_configure(config):
+    # kombu's SQLAlchemy transport (the embedded broker used without REDIS_URL) declares a
+    # relationship with lazy="noload", which SQLAlchemy 2.1 deprecates; kombu has to change,
+    # not us. Narrow: this message and category only. (Belongs in pyproject's filterwarnings.)
+    config.addinivalue_line(
+        "filterwarnings",
+        "ignore:The ``noload`` loader strategy is deprecated:sqlalchemy.exc.SADeprecationWarning",
+    )
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite the test database is a file in a private temporary folder, not in memory.
+
+    A real Celery worker (tests/rehabpath/test_worker.py) runs in another process and must
+    open the same test database; an in-memory database cannot be shared between processes.
+    PostgreSQL needs nothing: the worker connects to the test database by name.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        folder = tmp_path_factory.mktemp("database")
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The production hasher spends ~0.8 s per password on purpose; hashing is not under test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings):
+    """Each test gets its own cache namespace (allauth's rate limits and used TOTP codes live
+    there): a lockout in one test cannot refuse a login in the next, and a shared Redis (CI)
+    is never flushed. Keys expire on their own."""
+    import uuid
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": uuid.uuid4().hex},
+    }
+
+
 @pytest.fixture(autouse=True)
 def _evidence_root(settings, tmp_path):
     # Uploaded evidence goes to a throwaway folder, never to var/.

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import uuid
+from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -117,6 +118,10 @@ class VerifiableRecord(models.Model):
     rejection_reason = models.TextField(blank=True)
     evidence = GenericRelation("trainers.EvidenceFile")
 
+    if TYPE_CHECKING:  # declared by every subclass
+        trainer: TrainerProfile
+        trainer_id: int
+
     class Meta:
         abstract = True
 
@@ -159,6 +164,10 @@ class Insurance(VerifiableRecord):
 
     class Meta:
         ordering = ["-expires_on"]
+        indexes = [
+            # The staff verification queue: pending records, oldest first.
+            models.Index(fields=["status", "submitted_at"], name="insurance_queue_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(expires_on__gt=models.F("starts_on")),
@@ -194,6 +203,10 @@ class DBSCheck(VerifiableRecord):
     class Meta:
         ordering = ["-issued_on"]
         verbose_name = "DBS check"
+        indexes = [
+            # The staff verification queue: pending records, oldest first.
+            models.Index(fields=["status", "submitted_at"], name="dbs_queue_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_level_display()} DBS {self.certificate_number}"
@@ -243,3 +256,9 @@ class EvidenceFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def type_label(self) -> str:
+        return {"application/pdf": "PDF", "image/png": "PNG image", "image/jpeg": "JPEG image"}.get(
+            self.mime_type, self.mime_type
+        )

@@ -1,0 +1,1 @@
+"""Forms of the qualifications app, one module per area (cpd, records, ...)."""

@@ -1,0 +1,250 @@
+"""Forms of the CPD log: an activity (with evidence), the year selector and the export."""
+
+import datetime as dt
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from qualifications.models import ConditionArea, CPDActivity
+from qualifications.scoring import CPDYear, day_label, fmt_number
+from qualifications.services_cpd import CPDActivityData
+from trainers.evidence import (
+    ACCEPT,
+    ALLOWED_TYPES,
+    CheckedUpload,
+    size_limit_label,
+    validate_upload,
+)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by content (trainers.evidence)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        cleaned, errors = [], []
+        for upload in files:
+            try:
+                cleaned.append(validate_upload(super().clean(upload, initial)))
+            except ValidationError as error:
+                errors.extend(error.error_list)
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
+
+
+class CPDActivityForm(forms.ModelForm):
+    evidence = MultipleFileField(required=False, label="Add evidence (optional)")
+    remove_evidence = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        to_field_name="public_id",
+        widget=forms.CheckboxSelectMultiple,
+        label="Remove evidence files",
+    )
+
+    class Meta:
+        model = CPDActivity
+        fields = [
+            "date",
+            "title",
+            "provider",
+            "activity_type",
+            "hours",
+            "endorsed",
+            "condition_areas",
+            "what_i_did",
+            "what_i_learnt",
+            "how_it_benefits",
+        ]
+        labels = {
+            "date": "Date",
+            "title": "Title",
+            "provider": "Provider (optional)",
+            "activity_type": "Type of activity",
+            "hours": "Hours",
+            "endorsed": "Endorsed CPD (by CIMSPA or another recognised body)",
+            "condition_areas": "Condition areas it relates to",
+            "what_i_did": "What I did",
+            "what_i_learnt": "What I learnt",
+            "how_it_benefits": "How it benefits my clients",
+        }
+        help_texts = {
+            "date": "The day you did it, or finished it. Not in the future.",
+            "title": "For example: Gait retraining after stroke",
+            "provider": "Who ran it: a training provider, a journal, a mentor.",
+            "hours": "In hours; 15 minutes is 0.25, 90 minutes is 1.5.",
+            "endorsed": "Endorsed hours earn more points; leave unticked if unsure.",
+            "condition_areas": "Counts towards your neuro-specific hours in each area ticked.",
+            "what_i_did": "Describe the activity in a sentence or two.",
+            "what_i_learnt": "The knowledge or skill you gained.",
+            "how_it_benefits": (
+                "How your practice with clients changes. Do not name or describe a client in a "
+                "way that identifies them."
+            ),
+        }
+        error_messages = {
+            "date": {
+                "required": "Enter the date of the activity.",
+                "invalid": "Enter a real date.",
+            },
+            "title": {"required": "Enter a title for the activity."},
+            "activity_type": {"required": "Choose the type of activity."},
+            "hours": {
+                "required": "Enter how many hours the activity took.",
+                "invalid": "Enter the hours as a number, for example 1.5.",
+                "min_value": "Enter at least 0.25 hours (15 minutes).",
+                "max_value": (
+                    "Enter at most 100 hours for one activity; log a longer course in parts."
+                ),
+                "max_decimal_places": "Enter the hours with at most 2 decimal places.",
+            },
+            "what_i_did": {"required": "Describe what you did."},
+            "what_i_learnt": {"required": "Describe what you learnt."},
+            "how_it_benefits": {"required": "Describe how it benefits your clients."},
+        }
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "hours": forms.NumberInput(
+                attrs={"step": "0.25", "min": "0.25", "max": "100", "inputmode": "decimal"}
+            ),
+            "condition_areas": forms.CheckboxSelectMultiple,
+            "what_i_did": forms.Textarea(attrs={"rows": 4}),
+            "what_i_learnt": forms.Textarea(attrs={"rows": 4}),
+            "how_it_benefits": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["condition_areas"].queryset = ConditionArea.objects.all()
+        self.fields["activity_type"].choices = [("", "Choose a type")] + list(
+            CPDActivity.Type.choices
+        )
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.fields["evidence"].help_text = (
+            f"A certificate of attendance, a programme or your notes: {ALLOWED_TYPES}, up to "
+            f"{size_limit_label()} each, at most {settings.EVIDENCE_MAX_FILES} files per activity."
+        )
+        evidence = list(self.instance.evidence.all()) if self.instance.pk else []
+        if evidence:
+            self.fields["remove_evidence"].queryset = self.instance.evidence.all()
+            self.fields["remove_evidence"].label_from_instance = lambda e: e.original_name
+        else:
+            del self.fields["remove_evidence"]
+        if not self.instance.pk and not self.is_bound:
+            self.initial.setdefault("date", timezone.localdate())
+        if self.instance.pk and not self.is_bound:
+            self.initial["hours"] = fmt_number(self.instance.hours)  # 2, not 2.00
+
+    def clean_title(self):
+        return self.cleaned_data["title"].strip()
+
+    def data_for_service(self) -> CPDActivityData:
+        data = self.cleaned_data
+        return CPDActivityData(
+            date=data["date"],
+            title=data["title"],
+            provider=data.get("provider", ""),
+            activity_type=data["activity_type"],
+            hours=data["hours"],
+            endorsed=data["endorsed"],
+            condition_areas=tuple(data["condition_areas"]),
+            what_i_did=data["what_i_did"],
+            what_i_learnt=data["what_i_learnt"],
+            how_it_benefits=data["how_it_benefits"],
+        )
+
+    @property
+    def new_evidence(self) -> list[CheckedUpload]:
+        return self.cleaned_data.get("evidence") or []
+
+    @property
+    def removed_evidence(self) -> list:
+        return list(self.cleaned_data.get("remove_evidence") or [])
+
+
+class CPDYearForm(forms.Form):
+    """Choose a CPD year to look at; the choices are the trainer's years, newest first."""
+
+    year = forms.ChoiceField(label="CPD year")
+
+    def __init__(self, *args, years: list[CPDYear], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.years = {y.start.isoformat(): y for y in years}
+        self.fields["year"].choices = [(key, y.label) for key, y in self.years.items()]
+
+    def chosen(self) -> CPDYear | None:
+        return self.years[self.cleaned_data["year"]] if self.is_valid() else None
+
+
+class PortfolioPeriodForm(forms.Form):
+    start = forms.DateField(
+        label="From",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "Enter the first day of the period.",
+            "invalid": "Enter a real date.",
+        },
+    )
+    end = forms.DateField(
+        label="To",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "Enter the last day of the period.",
+            "invalid": "Enter a real date.",
+        },
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            raise ValidationError(
+                f"The period must start on or before it ends ({day_label(start)} is after "
+                f"{day_label(end)})."
+            )
+        if start and end and (end - start) > dt.timedelta(days=366 * 10):
+            raise ValidationError("Choose a period of at most 10 years.")
+        return data
+
+
+class PortfolioExportForm(PortfolioPeriodForm):
+    """The export itself: the period, the practice summary and which reflections to include."""
+
+    practice_summary = forms.CharField(
+        label="Your practice summary",
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=(
+            "Who you work with, where and how, in a few sentences. It opens your portfolio and "
+            "is saved to your profile."
+        ),
+    )
+    reflections = forms.ModelMultipleChoiceField(
+        queryset=CPDActivity.objects.none(),
+        required=False,
+        to_field_name="public_id",
+        widget=forms.CheckboxSelectMultiple,
+        label="Include the reflections of",
+    )
+
+    def __init__(self, *args, activities, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The period was chosen in the step before; it travels with the form.
+        self.fields["start"].widget = forms.HiddenInput()
+        self.fields["end"].widget = forms.HiddenInput()
+        self.fields["reflections"].queryset = activities
+        self.fields["reflections"].label_from_instance = lambda a: (
+            f"{day_label(a.date)} — {a.title}"
+        )

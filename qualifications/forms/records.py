@@ -1,0 +1,82 @@
+"""The trainer's qualification record form (evidence handling comes from trainers.forms)."""
+
+from django import forms
+from django.db.models import Q
+
+from qualifications.models import AwardingBody, QualificationType, TrainerQualification
+from trainers.forms import DateInput, RecordForm, validate_not_future, validate_plausible
+
+
+class QualificationTypeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: QualificationType) -> str:
+        return str(obj)
+
+
+class TrainerQualificationForm(RecordForm):
+    qualification_type = QualificationTypeChoiceField(
+        label="Qualification",
+        queryset=QualificationType.objects.none(),
+        empty_label="Choose a qualification",
+        help_text="Not in the list? Ask programme staff to add it to the catalogue.",
+    )
+    awarding_body = forms.ModelChoiceField(
+        label="Awarding body",
+        queryset=AwardingBody.objects.all(),
+        empty_label="Choose the awarding body",
+        help_text="The organisation named on the certificate.",
+    )
+
+    class Meta:
+        model = TrainerQualification
+        fields = [
+            "qualification_type",
+            "awarding_body",
+            "certificate_number",
+            "awarded_on",
+            "expires_on",
+        ]
+        labels = {
+            "certificate_number": "Certificate number",
+            "awarded_on": "Date awarded",
+            "expires_on": "Expiry date stated on the certificate",
+        }
+        help_texts = {
+            "certificate_number": "As printed on the certificate, if it has one.",
+            "expires_on": (
+                "Only if the certificate states one. Otherwise we work it out from the "
+                "qualification (first aid lasts 3 years; regulated qualifications do not expire)."
+            ),
+        }
+        widgets = {"awarded_on": DateInput(), "expires_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Retired types stay selectable on a record that already uses one.
+        current = self.instance.qualification_type_id
+        self.fields["qualification_type"].queryset = QualificationType.objects.filter(
+            Q(is_active=True) | Q(pk=current)
+        ).order_by("level", "name")
+
+    def clean_awarded_on(self):
+        value = self.cleaned_data["awarded_on"]
+        validate_not_future(value, "The date awarded")
+        validate_plausible(value, "The date awarded")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        awarded, expires = cleaned.get("awarded_on"), cleaned.get("expires_on")
+        if awarded and expires and expires <= awarded:
+            self.add_error("expires_on", "The expiry date must be after the date awarded.")
+        qtype, number = cleaned.get("qualification_type"), cleaned.get("certificate_number")
+        if qtype and number:
+            duplicate = TrainerQualification.objects.filter(
+                trainer=self.trainer, qualification_type=qtype, certificate_number__iexact=number
+            ).exclude(pk=self.instance.pk)
+            if duplicate.exists():
+                self.add_error(
+                    "certificate_number",
+                    "You have already recorded this certificate. Open it from My records to "
+                    "change it or add evidence.",
+                )
+        return cleaned

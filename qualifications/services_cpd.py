@@ -1,0 +1,267 @@
+"""Writes to the CPD log: create, update and delete an activity, edit the practice summary,
+export the portfolio. Each runs in one transaction and writes an audit event.
+
+Reflections are never copied into the audit log (programme staff read the log; the record
+itself keeps the text): the audit event only says that the reflection changed.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from qualifications.models import ConditionArea, CPDActivity
+from rehabpath.audit import record_event
+from rehabpath.models import User
+from trainers.evidence import (
+    CheckedUpload,
+    atomic_with_evidence,
+    evidence_attach,
+    evidence_detach,
+)
+from trainers.models import EvidenceFile, TrainerProfile
+
+
+class CPDError(Exception):
+    """A CPD change that cannot be made; the message is fit to show the trainer."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass(frozen=True)
+class CPDActivityData:
+    date: dt.date
+    title: str
+    activity_type: str
+    hours: Decimal
+    what_i_did: str
+    what_i_learnt: str
+    how_it_benefits: str
+    provider: str = ""
+    endorsed: bool = False
+    condition_areas: tuple[ConditionArea, ...] = field(default=())
+
+
+def _snapshot(activity: CPDActivity, areas=None, evidence_count: int | None = None) -> dict:
+    if areas is None:
+        areas = activity.condition_areas.all()
+    snap = {
+        "date": activity.date.isoformat(),
+        "title": activity.title,
+        "provider": activity.provider,
+        "type": activity.activity_type,
+        "hours": str(activity.hours),
+        "endorsed": activity.endorsed,
+        "condition_areas": sorted(a.slug for a in areas),
+    }
+    if evidence_count is not None:
+        snap["evidence_files"] = evidence_count
+    return snap
+
+
+def _reflection(activity: CPDActivity) -> tuple[str, str, str]:
+    return (activity.what_i_did, activity.what_i_learnt, activity.how_it_benefits)
+
+
+def _check(*, actor: User, trainer: TrainerProfile, data: CPDActivityData) -> None:
+    if getattr(actor, "trainer_profile", None) != trainer:
+        raise CPDError("Only the trainer can change their own CPD log.")
+    if data.date > timezone.localdate():
+        raise CPDError(
+            "The date cannot be in the future: log an activity once you have done it.",
+            field="date",
+        )
+    if data.hours <= 0:
+        raise CPDError("Enter the hours the activity took, more than 0.", field="hours")
+
+
+def _apply(activity: CPDActivity, data: CPDActivityData) -> None:
+    activity.date = data.date
+    activity.title = data.title.strip()
+    activity.provider = data.provider.strip()
+    activity.activity_type = data.activity_type
+    activity.hours = data.hours
+    activity.endorsed = data.endorsed
+    activity.what_i_did = data.what_i_did.strip()
+    activity.what_i_learnt = data.what_i_learnt.strip()
+    activity.how_it_benefits = data.how_it_benefits.strip()
+
+
+def _validate(activity: CPDActivity) -> None:
+    try:
+        activity.full_clean(exclude=["trainer"])
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise CPDError(" ".join(messages), field=None if field == "__all__" else field) from error
+
+
+def _attach(
+    activity: CPDActivity, files: list[CheckedUpload], actor: User, written: list[str]
+) -> int:
+    if not files:
+        return 0
+    try:
+        stored = evidence_attach(
+            record=activity,
+            trainer=activity.trainer,
+            files=files,
+            uploaded_by=actor,
+            written=written,
+        )
+    except ValidationError as error:
+        raise CPDError(" ".join(error.messages), field="evidence") from error
+    return len(stored)
+
+
+def cpd_activity_create(
+    *,
+    actor: User,
+    trainer: TrainerProfile,
+    data: CPDActivityData,
+    evidence: list[CheckedUpload] | None = None,
+    request: HttpRequest | None = None,
+) -> CPDActivity:
+    _check(actor=actor, trainer=trainer, data=data)
+    # A failure anywhere rolls back the row and deletes any file already written.
+    with atomic_with_evidence() as written:
+        activity = CPDActivity(trainer=trainer)
+        _apply(activity, data)
+        _validate(activity)
+        activity.save()
+        activity.condition_areas.set(data.condition_areas)
+        stored = _attach(activity, evidence or [], actor, written)
+        record_event(
+            actor=actor,
+            action="cpd_activity.create",
+            target=activity,
+            after=_snapshot(activity, data.condition_areas, stored),
+            request=request,
+        )
+    return activity
+
+
+def cpd_activity_update(
+    *,
+    actor: User,
+    activity: CPDActivity,
+    data: CPDActivityData,
+    add_evidence: list[CheckedUpload] | None = None,
+    remove_evidence: list[EvidenceFile] | None = None,
+    request: HttpRequest | None = None,
+) -> CPDActivity:
+    _check(actor=actor, trainer=activity.trainer, data=data)
+    remove_evidence = remove_evidence or []
+    content_type = ContentType.objects.get_for_model(CPDActivity)
+    if any(
+        e.object_id != activity.pk or e.content_type_id != content_type.pk for e in remove_evidence
+    ):
+        raise CPDError("That evidence file does not belong to this activity.", field="evidence")
+    with atomic_with_evidence() as written:
+        # The lock keeps two edits at once from together passing the evidence limit.
+        activity = CPDActivity.objects.select_for_update().get(pk=activity.pk)
+        existing = activity.evidence.count()
+        before = _snapshot(activity, evidence_count=existing)
+        old_reflection = _reflection(activity)
+        _apply(activity, data)
+        _validate(activity)
+        activity.save()
+        activity.condition_areas.set(data.condition_areas)
+        for evidence in remove_evidence:
+            evidence_detach(evidence)
+        stored = _attach(activity, add_evidence or [], actor, written)
+        after = _snapshot(activity, data.condition_areas, existing - len(remove_evidence) + stored)
+        changed = sorted(k for k in after if before.get(k) != after[k])
+        reflection_changed = _reflection(activity) != old_reflection
+        record_event(
+            actor=actor,
+            action="cpd_activity.update",
+            target=activity,
+            before={k: before[k] for k in changed},
+            after={
+                **{k: after[k] for k in changed},
+                **({"reflection": "changed"} if reflection_changed else {}),
+            },
+            request=request,
+        )
+    return activity
+
+
+def cpd_activity_delete(
+    *, actor: User, activity: CPDActivity, request: HttpRequest | None = None
+) -> None:
+    if getattr(actor, "trainer_profile", None) != activity.trainer:
+        raise CPDError("Only the trainer can delete their own CPD activities.")
+    with transaction.atomic():
+        evidence = list(activity.evidence.all())
+        record_event(
+            actor=actor,
+            action="cpd_activity.delete",
+            target=activity,
+            before=_snapshot(activity, evidence_count=len(evidence)),
+            request=request,
+        )
+        for file in evidence:
+            evidence_detach(file)
+        activity.delete()
+
+
+def cpd_practice_summary_update(
+    *, actor: User, profile: TrainerProfile, text: str, request: HttpRequest | None = None
+) -> TrainerProfile:
+    if getattr(actor, "trainer_profile", None) != profile:
+        raise CPDError("Only the trainer can change their practice summary.")
+    text = text.strip()
+    with transaction.atomic():
+        profile = TrainerProfile.objects.select_for_update().get(pk=profile.pk)
+        if profile.practice_summary == text:
+            return profile
+        profile.practice_summary = text
+        profile.save(update_fields=["practice_summary"])
+        record_event(
+            actor=actor,
+            action="practice_summary.update",
+            target=profile,
+            target_label=f"Practice summary of {profile}",
+            after={"practice_summary": "changed"},
+            request=request,
+        )
+    return profile
+
+
+def cpd_portfolio_export(
+    *,
+    actor: User,
+    profile: TrainerProfile,
+    start: dt.date,
+    end: dt.date,
+    fmt: str,
+    reflections: int,
+    activities: int,
+    request: HttpRequest | None = None,
+) -> None:
+    """Record that a portfolio left the system (the caller renders it)."""
+    if getattr(actor, "trainer_profile", None) != profile:
+        raise CPDError("Only the trainer can export their CPD portfolio.")
+    with transaction.atomic():
+        record_event(
+            actor=actor,
+            action="cpd_portfolio.export",
+            target=profile,
+            target_label=f"CPD portfolio of {profile}",
+            after={
+                "format": fmt,
+                "from": start.isoformat(),
+                "to": end.isoformat(),
+                "activities": activities,
+                "reflections": reflections,
+            },
+            request=request,
+        )

@@ -1,0 +1,1 @@
+"""Views of the qualifications app, one module per area (cpd, records, ...)."""

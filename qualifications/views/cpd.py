@@ -1,0 +1,268 @@
+"""The CPD log: a trainer's activities, their progress over the CPD year and the portfolio.
+
+Who sees what:
+- the trainer reads and writes their own activities only;
+- programme staff may read one activity (detail page, through
+  ``rehabpath.access.get_trainer_record_for_user``) when a trainer's CPD is audited, but
+  cannot change it; the log, progress and export pages are the trainer's own;
+- mentors and clinic admins never see CPD entries or reflections (404).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from qualifications.cpd_chart import NARROW, WIDE, month_chart
+from qualifications.forms.cpd import (
+    CPDActivityForm,
+    CPDYearForm,
+    PortfolioExportForm,
+    PortfolioPeriodForm,
+)
+from qualifications.models import CPDActivity
+from qualifications.portfolio import (
+    build_portfolio,
+    portfolio_activities,
+    render_portfolio_csv,
+    render_portfolio_pdf,
+)
+from qualifications.scoring import fmt_number
+from qualifications.selectors_cpd import (
+    active_rules,
+    cpd_activities,
+    cpd_summary_for,
+    cpd_year_choices,
+    current_cpd_year,
+)
+from qualifications.services_cpd import (
+    CPDError,
+    cpd_activity_create,
+    cpd_activity_delete,
+    cpd_activity_update,
+    cpd_portfolio_export,
+    cpd_practice_summary_update,
+)
+from rehabpath.access import get_trainer_record_for_user, role_required, trainer_profile_of
+from rehabpath.roles import Role
+
+PAGE_SIZE = 25
+
+
+def _get_activity(request: HttpRequest, public_id, *, write: bool = False) -> CPDActivity:
+    queryset = CPDActivity.objects.prefetch_related("condition_areas", "evidence")
+    return get_trainer_record_for_user(request.user, queryset, public_id, write=write)
+
+
+@role_required(Role.TRAINER)
+def cpd_list(request: HttpRequest) -> HttpResponse:
+    profile = trainer_profile_of(request.user)
+    page = Paginator(cpd_activities(profile), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "qualifications/cpd/list.html",
+        {"page": page, "summary": cpd_summary_for(profile), "tab": "log"},
+    )
+
+
+@role_required(Role.TRAINER)
+@require_http_methods(["GET", "POST"])
+def cpd_add(request: HttpRequest) -> HttpResponse:
+    profile = trainer_profile_of(request.user)
+    form = CPDActivityForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = cpd_activity_create(
+                actor=request.user,
+                trainer=profile,
+                data=form.data_for_service(),
+                evidence=form.new_evidence,
+                request=request,
+            )
+        except CPDError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            _say_progress(request, profile, f"“{activity.title}” is in your CPD log.")
+            return redirect("qualifications:cpd_list")
+    return render(request, "qualifications/cpd/form.html", {"form": form, "activity": None})
+
+
+def _say_progress(request: HttpRequest, profile, first: str) -> None:
+    summary = cpd_summary_for(profile)
+    messages.success(
+        request,
+        f"{first} This CPD year: {fmt_number(summary.points.achieved)} of "
+        f"{fmt_number(summary.points.target)} points, "
+        f"{fmt_number(summary.endorsed_points.achieved)} endorsed.",
+    )
+
+
+@login_required
+def cpd_detail(request: HttpRequest, public_id) -> HttpResponse:
+    activity = _get_activity(request, public_id)
+    rules = active_rules()
+    return render(
+        request,
+        "qualifications/cpd/detail.html",
+        {
+            "activity": activity,
+            "points": rules.points_for(activity.hours, activity.endorsed),
+            "is_owner": activity.trainer.user_id == request.user.pk,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cpd_edit(request: HttpRequest, public_id) -> HttpResponse:
+    activity = _get_activity(request, public_id, write=True)
+    form = CPDActivityForm(request.POST or None, request.FILES or None, instance=activity)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = cpd_activity_update(
+                actor=request.user,
+                activity=activity,
+                data=form.data_for_service(),
+                add_evidence=form.new_evidence,
+                remove_evidence=form.removed_evidence,
+                request=request,
+            )
+        except CPDError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            _say_progress(request, activity.trainer, f"“{activity.title}” is updated.")
+            return redirect("qualifications:cpd_detail", public_id=activity.public_id)
+    return render(request, "qualifications/cpd/form.html", {"form": form, "activity": activity})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cpd_delete(request: HttpRequest, public_id) -> HttpResponse:
+    activity = _get_activity(request, public_id, write=True)
+    if request.method == "POST":
+        try:
+            cpd_activity_delete(actor=request.user, activity=activity, request=request)
+        except CPDError as error:
+            messages.error(request, error.message)
+            return redirect("qualifications:cpd_detail", public_id=activity.public_id)
+        _say_progress(request, activity.trainer, f"“{activity.title}” is deleted.")
+        return redirect("qualifications:cpd_list")
+    return render(request, "qualifications/cpd/confirm_delete.html", {"activity": activity})
+
+
+@role_required(Role.TRAINER)
+def cpd_progress(request: HttpRequest) -> HttpResponse:
+    profile = trainer_profile_of(request.user)
+    today = timezone.localdate()
+    years = cpd_year_choices(profile, today)
+    form = CPDYearForm(request.GET or None, years=years)
+    chosen = form.chosen() if "year" in request.GET else None
+    summary = cpd_summary_for(profile, year_start=chosen.start if chosen else None, today=today)
+    if not form.is_bound:
+        form = CPDYearForm(initial={"year": summary.year.start.isoformat()}, years=years)
+    return render(
+        request,
+        "qualifications/cpd/progress.html",
+        {
+            "summary": summary,
+            "charts": {
+                "wide": month_chart(summary, WIDE),
+                "narrow": month_chart(summary, NARROW),
+            },
+            "year_form": form,
+            "tab": "progress",
+        },
+    )
+
+
+@role_required(Role.TRAINER)
+@require_http_methods(["GET", "POST"])
+def cpd_export(request: HttpRequest) -> HttpResponse:
+    """Choose a period (GET), then what goes in, and download the PDF or CSV (POST)."""
+    profile = trainer_profile_of(request.user)
+    today = timezone.localdate()
+    defaults = {"start": current_cpd_year(profile, today).start, "end": today}
+    source = request.POST if request.method == "POST" else request.GET
+    period = PortfolioPeriodForm(source if "start" in source else None, initial=defaults)
+    if not period.is_bound:
+        start, end = defaults["start"], defaults["end"]
+    elif period.is_valid():
+        start, end = period.cleaned_data["start"], period.cleaned_data["end"]
+    else:
+        start = end = None
+
+    form = None
+    activities = []
+    if start is not None:
+        activities = list(portfolio_activities(profile, start, end))
+        choices = CPDActivity.objects.filter(trainer=profile, date__gte=start, date__lte=end)
+        if request.method == "POST":
+            form = PortfolioExportForm(request.POST, activities=choices.order_by("date", "id"))
+            if form.is_valid():
+                try:
+                    return _export(request, profile, form, activities)
+                except CPDError as error:
+                    form.add_error(None, error.message)
+        else:
+            form = PortfolioExportForm(
+                initial={
+                    "start": start,
+                    "end": end,
+                    "practice_summary": profile.practice_summary,
+                    "reflections": activities,
+                },
+                activities=choices.order_by("date", "id"),
+            )
+    return render(
+        request,
+        "qualifications/cpd/export.html",
+        {
+            "period": period if period.is_bound else PortfolioPeriodForm(initial=defaults),
+            "form": form,
+            "activities": activities,
+            "start": start,
+            "end": end,
+            "tab": "export",
+        },
+    )
+
+
+def _export(request, profile, form, activities) -> HttpResponse:
+    data = form.cleaned_data
+    output = request.POST.get("output", "pdf")
+    profile = cpd_practice_summary_update(
+        actor=request.user, profile=profile, text=data["practice_summary"], request=request
+    )
+    if output == "save":
+        messages.success(request, "Your practice summary is saved.")
+        query = f"?start={data['start']:%Y-%m-%d}&end={data['end']:%Y-%m-%d}"
+        return redirect(f"{request.path}{query}")
+    chosen = {a.public_id for a in data["reflections"]}
+    portfolio = build_portfolio(
+        profile=profile,
+        start=data["start"],
+        end=data["end"],
+        reflection_ids=chosen,
+        activities=activities,
+    )
+    if output == "csv":
+        body, content_type, ext = render_portfolio_csv(portfolio), "text/csv; charset=utf-8", "csv"
+    else:
+        body, content_type, ext = render_portfolio_pdf(portfolio), "application/pdf", "pdf"
+    cpd_portfolio_export(
+        actor=request.user,
+        profile=profile,
+        start=data["start"],
+        end=data["end"],
+        fmt=ext,
+        activities=len(portfolio.rows),
+        reflections=len(portfolio.reflections),
+        request=request,
+    )
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{portfolio.filename_stem}.{ext}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,24 @@
+"""A sample of allauth's pages, as our users meet them (the rest are excluded in
+tests/test_access_matrix.py: allauth's own test suite covers its views).
+
+Signing in, signing up and resetting a password are open to anyone; a signed-in user who
+opens the login or signup page is sent on to the dashboard (302). Account settings need a
+login. Privileged personas have TOTP, so the MFA requirement lets them through.
+"""
+
+from tests.access_matrix import LOGIN, AccessCase
+
+SIGNED_IN = ("trainer", "other_trainer", "mentor", "clinic_admin", "staff")
+ENTRANCE = {"anonymous": 200, **dict.fromkeys(SIGNED_IN, 302)}
+OPEN = {"anonymous": 200, **dict.fromkeys(SIGNED_IN, 200)}
+ACCOUNT = {"anonymous": LOGIN, **dict.fromkeys(SIGNED_IN, 200)}
+
+CASES = [
+    AccessCase("account_login", ENTRANCE),
+    AccessCase("account_signup", ENTRANCE),
+    AccessCase("account_reset_password", OPEN),
+    AccessCase("account_email", ACCOUNT),
+    AccessCase("account_change_password", ACCOUNT),
+    AccessCase("mfa_index", ACCOUNT),
+    AccessCase("usersessions_list", ACCOUNT),
+]

@@ -1,0 +1,35 @@
+"""The project's own core URLs: the dashboard, the audit log, the health check, the admin.
+
+Every signed-in role has a dashboard. The audit log is for programme staff only. /healthz is
+public (load balancers and the container health check call it). The admin index is for
+programme staff; anyone else is sent to the admin login, which goes through allauth (302).
+"""
+
+from tests.access_matrix import LOGIN, AccessCase
+
+EVERY_ROLE = {
+    "anonymous": LOGIN,
+    "trainer": 200,
+    "other_trainer": 200,
+    "mentor": 200,
+    "clinic_admin": 200,
+    "staff": 200,
+}
+STAFF_ONLY = {
+    "anonymous": LOGIN,
+    "trainer": 403,
+    "other_trainer": 403,
+    "mentor": 403,
+    "clinic_admin": 403,
+    "staff": 200,
+}
+PUBLIC = dict.fromkeys(EVERY_ROLE, 200)
+# The admin redirects non-staff to its login page (302), which then refuses them (403).
+ADMIN = {**dict.fromkeys(EVERY_ROLE, 302), "staff": 200}
+
+CASES = [
+    AccessCase("home", EVERY_ROLE),
+    AccessCase("audit_log", STAFF_ONLY),
+    AccessCase("healthz", PUBLIC),
+    AccessCase("admin:index", ADMIN),
+]

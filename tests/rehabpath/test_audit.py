@@ -1,0 +1,156 @@
+"""The append-only audit log: one function writes it, nothing edits it, staff read it."""
+
+import datetime as dt
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.test import RequestFactory
+
+from rehabpath.audit import record_event
+from rehabpath.models import AuditEvent
+from tests import factories
+
+
+def _event(*, action="qualification.verify", actor=None, when=None, label="Target"):
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor,
+        actor_label=actor.email if actor else "system",
+        target_type="qualifications.trainerqualification",
+        target_label=label,
+        occurred_at=when or dt.datetime(2026, 6, 15, 12, 0, tzinfo=dt.UTC),
+    )
+
+
+# --- Writing ------------------------------------------------------------------------------
+
+
+def test_record_event_writes_one_row_with_actor_target_change_and_ip(db, staff_user):
+    target = factories.TrainerProfileFactory()
+    request = RequestFactory().post("/", REMOTE_ADDR="203.0.113.7")
+
+    event = record_event(
+        actor=staff_user,
+        action="trainer.suspend",
+        target=target,
+        before={"status": "active"},
+        after={"status": "suspended"},
+        reason="Insurance lapsed",
+        request=request,
+    )
+
+    stored = AuditEvent.objects.get()
+    assert stored == event
+    assert stored.actor == staff_user
+    assert stored.actor_label == staff_user.email
+    assert stored.target_type == "trainers.trainerprofile"
+    assert stored.target_id == str(target.public_id)
+    assert (stored.before, stored.after) == ({"status": "active"}, {"status": "suspended"})
+    assert stored.reason == "Insurance lapsed"
+    assert stored.ip_address == "203.0.113.7"
+    assert stored.occurred_at.utcoffset() == dt.timedelta(0)
+
+
+def test_record_event_without_an_actor_is_recorded_as_system(db):
+    event = record_event(actor=None, action="reminder.sweep", target_type="system")
+
+    assert event.actor is None
+    assert event.actor_label == "system"
+
+
+def test_audit_events_refuse_update_and_delete_through_the_model(db):
+    event = _event()
+
+    event.reason = "rewritten"
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        event.delete()
+    assert AuditEvent.objects.get().reason == ""
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the refusing trigger exists on PostgreSQL only (SQLite's test flush deletes rows)",
+)
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE rehabpath_auditevent SET reason = 'rewritten'",
+        "DELETE FROM rehabpath_auditevent",
+    ],
+)
+def test_database_trigger_refuses_raw_update_and_delete(db, statement):
+    _event()
+
+    with pytest.raises(DatabaseError, match="append-only"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement)
+
+    assert AuditEvent.objects.get().reason == ""
+
+
+# --- Reading ------------------------------------------------------------------------------
+
+
+def _shown(response):
+    return [event.action for event in response.context["page"].object_list]
+
+
+def test_audit_log_lists_events_newest_first(client_for, staff_user):
+    _event(action="old.event", when=dt.datetime(2026, 1, 1, 12, tzinfo=dt.UTC))
+    _event(action="new.event", when=dt.datetime(2026, 2, 1, 12, tzinfo=dt.UTC))
+
+    response = client_for(staff_user).get("/audit/")
+
+    assert response.status_code == 200
+    assert _shown(response) == ["new.event", "old.event"]
+
+
+def test_audit_log_filters_by_action_and_actor(client_for, staff_user, trainer_user):
+    _event(action="qualification.verify", actor=staff_user)
+    _event(action="qualification.reject", actor=staff_user)
+    _event(action="qualification.verify", actor=trainer_user)
+    client = client_for(staff_user)
+
+    assert len(_shown(client.get("/audit/", {"action": "verify"}))) == 2
+    assert _shown(client.get("/audit/", {"action": "verify", "actor": trainer_user.email})) == [
+        "qualification.verify"
+    ]
+
+
+def test_audit_log_filters_by_date_range(client_for, staff_user):
+    for day in (1, 10, 20):
+        _event(action=f"day.{day}", when=dt.datetime(2026, 3, day, 12, tzinfo=dt.UTC))
+
+    response = client_for(staff_user).get("/audit/", {"since": "2026-03-05", "until": "2026-03-15"})
+
+    assert _shown(response) == ["day.10"]
+
+
+def test_audit_log_explains_an_inverted_date_range(client_for, staff_user):
+    _event()
+
+    response = client_for(staff_user).get(
+        "/audit/", {"since": "2026-03-15", "until": "2026-03-05"}
+    )
+
+    assert response.status_code == 200
+    assert "must be on or before" in " ".join(response.context["form"].non_field_errors())
+    assert "must be on or before" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "persona", ["trainer_user", "mentor_user", "clinic_admin_user"], ids=lambda p: p[:-5]
+)
+def test_audit_log_is_refused_to_other_roles(client_for, request, persona):
+    user = request.getfixturevalue(persona)
+
+    assert client_for(user).get("/audit/").status_code == 403
+
+
+def test_audit_log_sends_anonymous_users_to_login(client, db):
+    response = client.get("/audit/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")

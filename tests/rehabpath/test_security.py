@@ -1,0 +1,105 @@
+"""Security headers and cookies, with the production-like settings the suite runs under
+(pyproject's [tool.pytest.ini_options] env: DEBUG off, a real SECRET_KEY)."""
+
+import os
+
+import pytest
+
+from django.conf import settings
+
+from tests.factories import PASSWORD
+
+
+def _directives(header: str) -> dict[str, list[str]]:
+    parsed = {}
+    for part in header.split(";"):
+        name, *values = part.split()
+        parsed[name] = values
+    return parsed
+
+
+def test_responses_carry_a_strict_content_security_policy(client, db):
+    response = client.get("/accounts/login/", secure=True)
+
+    csp = _directives(response["Content-Security-Policy"])
+    assert csp["object-src"] == ["'none'"]
+    assert csp["frame-ancestors"] == ["'none'"]
+    assert csp["script-src"] == ["'self'"]
+    assert csp["style-src"] == ["'self'"]
+    assert csp["base-uri"] == ["'none'"]
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+    assert "unsafe-eval" not in response["Content-Security-Policy"]
+
+
+def test_secure_responses_carry_hsts_nosniff_and_frame_denial(client, db):
+    response = client.get("/accounts/login/", secure=True)
+
+    assert response["Strict-Transport-Security"] == (
+        "max-age=31536000; includeSubDomains; preload"
+    )
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_csrf_cookie_is_secure_httponly_and_samesite(client, db):
+    response = client.get("/accounts/login/", secure=True)
+
+    cookie = response.cookies[settings.CSRF_COOKIE_NAME]
+    assert cookie["secure"] is True
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
+
+
+def test_session_cookie_is_secure_httponly_and_samesite(client, trainer_user):
+    response = client.post(
+        "/accounts/login/", {"login": trainer_user.email, "password": PASSWORD}, secure=True
+    )
+
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie.value
+    assert cookie["secure"] is True
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
+
+
+def test_account_pages_have_no_inline_scripts(client, db):
+    html = client.get("/accounts/login/").content.decode()
+
+    # Only external scripts and JSON data blocks (which browsers never execute).
+    for tag in html.split("<script")[1:]:
+        opening = tag.split(">", 1)[0]
+        assert "src=" in opening or 'type="application/json"' in opening, opening
+
+
+def test_debug_is_off_under_test():
+    assert settings.DEBUG is False
+    assert settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE
+
+
+def test_rate_limits_use_the_shared_cache():
+    # allauth counts attempts in Django's default cache: Redis whenever REDIS_URL is set,
+    # so every web process sees the same counts.
+    backend = settings.CACHES["default"]["BACKEND"]
+    if os.environ.get("REDIS_URL"):
+        assert backend == "django.core.cache.backends.redis.RedisCache"
+    else:
+        assert backend == "django.core.cache.backends.locmem.LocMemCache"
+    assert settings.ACCOUNT_RATE_LIMITS["login_failed"] == "10/m/ip,5/300s/key"
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (CI sets it)")
+def test_failed_logins_are_counted_in_redis_where_every_web_process_sees_them(
+    client, trainer_user
+):
+    import redis
+
+    for _ in range(2):
+        client.post("/accounts/login/", {"login": trainer_user.email, "password": "wrong"})
+
+    # An independent connection, as another gunicorn worker would have.
+    other_process = redis.Redis.from_url(os.environ["REDIS_URL"])
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    keys = [key.decode() for key in other_process.scan_iter(f"{prefix}:*")]
+    assert any("login_failed" in key for key in keys), keys

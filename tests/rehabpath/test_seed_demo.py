@@ -1,0 +1,102 @@
+"""manage.py seed_demo: the documented demo accounts and catalogue, idempotent, DEBUG only."""
+
+import io
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import CommandError, call_command
+
+from mentorship.models import MentorProfile
+from qualifications.models import AwardingBody, ConditionArea, QualificationType
+from rehabpath.management.commands.seed_demo import DEMO_PASSWORD
+from rehabpath.models import User
+from rehabpath.roles import Role, roles_of
+from trainers.models import Clinic, ClinicMembership, TrainerProfile
+
+COUNTED = [
+    User,
+    EmailAddress,
+    TrainerProfile,
+    MentorProfile,
+    Clinic,
+    ClinicMembership,
+    ConditionArea,
+    AwardingBody,
+    QualificationType,
+]
+
+
+def _seed(**options):
+    call_command("seed_demo", stdout=io.StringIO(), **options)
+
+
+def _counts():
+    return {model.__name__: model.objects.count() for model in COUNTED}
+
+
+def test_seed_demo_creates_the_four_demo_accounts_with_their_roles(db, settings):
+    settings.DEBUG = True
+
+    _seed()
+
+    expected = {
+        "trainer@example.com": {Role.TRAINER},
+        "mentor@example.com": {Role.TRAINER, Role.MENTOR},
+        "clinic@example.com": {Role.CLINIC_ADMIN},
+        "staff@example.com": {Role.STAFF},
+    }
+    for email, roles in expected.items():
+        user = User.objects.get(email=email)
+        assert user.check_password(DEMO_PASSWORD)
+        assert user.is_demo
+        assert set(roles_of(user)) == roles
+        assert EmailAddress.objects.get(user=user, email=email).verified
+    assert Clinic.objects.count() == 2
+    assert set(ConditionArea.objects.values_list("name", flat=True)) >= {
+        "Stroke",
+        "Acquired brain injury",
+        "Spinal cord injury",
+        "Parkinson's",
+        "Multiple sclerosis",
+    }
+
+
+def test_seed_demo_twice_changes_nothing(db, settings):
+    settings.DEBUG = True
+    _seed()
+    first = _counts()
+
+    _seed()
+
+    assert _counts() == first
+    assert all(first.values()), first
+
+
+def test_seed_demo_does_not_reset_a_changed_demo_password(db, settings):
+    settings.DEBUG = True
+    _seed()
+    user = User.objects.get(email="trainer@example.com")
+    user.set_password("changed-by-the-user-123")
+    user.save()
+
+    _seed()
+
+    user.refresh_from_db()
+    assert user.check_password("changed-by-the-user-123")
+
+
+def test_seed_demo_refuses_when_debug_is_off(db, settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        _seed()
+
+    assert not User.objects.exists()
+
+
+def test_seed_demo_runs_with_debug_off_when_forced(db, settings):
+    settings.DEBUG = False
+
+    _seed(force=True)
+
+    assert User.objects.filter(is_demo=True).count() == 4

@@ -1,0 +1,51 @@
+"""Bulk import of trainers and their qualifications from a CSV file (programme staff).
+
+Two steps, one rule: `trainers_import_preview` parses and checks a file without writing
+anything and lists every problem, row by row; `trainers_import_apply` checks the same text
+again against the database as it is *now* and, only if every row is valid, creates everything
+in one transaction. The text a preview accepted is kept on the server between the two steps
+(see trainers.views_import); nothing the browser sends back is trusted as row data.
+
+Decisions:
+- Imported qualifications are created *pending verification*: a spreadsheet is a claim, not
+  evidence. Staff still verify each record (normally after the trainer uploads the
+  certificate) through the usual queue.
+- A new trainer gets an account with no usable password and a verified primary e-mail
+  address. They claim it with "Forgot your password?": the reset link goes to that address,
+  which is the proof of ownership that e-mail confirmation would otherwise give.
+- An existing account is used only when it already holds a trainer profile; an account of
+  another kind (mentor, clinic admin, staff without a profile) is an error, never silently
+  turned into a trainer.
+"""
+
+from trainers.imports.reading import (
+    COLUMNS,
+    MAX_BYTES,
+    MAX_ROWS,
+    ImportIssue,
+    ImportPreview,
+    ImportResult,
+    ImportRow,
+    TrainersImportError,
+)
+from trainers.imports.services import (
+    example_rows,
+    template_csv,
+    trainers_import_apply,
+    trainers_import_preview,
+)
+
+__all__ = [
+    "COLUMNS",
+    "MAX_BYTES",
+    "MAX_ROWS",
+    "ImportIssue",
+    "ImportPreview",
+    "ImportResult",
+    "ImportRow",
+    "TrainersImportError",
+    "example_rows",
+    "template_csv",
+    "trainers_import_apply",
+    "trainers_import_preview",
+]

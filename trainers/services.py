@@ -1,0 +1,339 @@
+"""Writes to a trainer's verifiable records: create, update, evidence, verify, reject.
+
+Every service is generic over the three kinds (qualification, insurance, DBS check), runs in
+one transaction with its evidence files, writes an audit event and raises `RecordError` with a
+message fit for the user.
+"""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import HttpRequest
+from django.utils import timezone
+
+from rehabpath.audit import record_event
+from rehabpath.models import User
+from trainers.evidence import CheckedUpload, atomic_with_evidence, evidence_attach, evidence_detach
+from trainers.models import (
+    EvidenceFile,
+    TrainerProfile,
+    VerifiableRecord,
+    VerificationMethod,
+    VerificationStatus,
+)
+from trainers.records import RecordKind, kind_of, today
+
+PENDING = VerificationStatus.PENDING
+VERIFIED = VerificationStatus.VERIFIED
+REJECTED = VerificationStatus.REJECTED
+
+# Reset whenever a record goes back to staff: a new submission starts a new decision.
+DECISION_RESET = {
+    "verified_by": None,
+    "verification_method": "",
+    "verification_note": "",
+    "verified_on": None,
+    "rejection_reason": "",
+}
+
+
+class RecordError(Exception):
+    """A refusal the user can act on; `message` is shown as is."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _audit_value(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return str(value)
+    return value
+
+
+def _locked(record: VerifiableRecord) -> VerifiableRecord:
+    """The record re-read under a row lock: the decision is made on its committed state."""
+    model: Any = type(record)  # concrete: the abstract base knows no `trainer`
+    return (
+        model._default_manager.select_for_update(of=("self",))
+        .select_related("trainer__user")
+        .get(pk=record.pk)
+    )
+
+
+def _back_to_pending(record: VerifiableRecord) -> bool:
+    """Send a decided record back to staff. True when its status changed."""
+    if record.status == PENDING:
+        return False
+    record.status = PENDING
+    record.submitted_at = timezone.now()
+    for name, value in DECISION_RESET.items():
+        setattr(record, name, value)
+    return True
+
+
+def record_create(
+    *,
+    kind: RecordKind,
+    trainer: TrainerProfile,
+    actor: User,
+    fields: dict[str, Any],
+    files: list[CheckedUpload],
+    request: HttpRequest | None = None,
+) -> VerifiableRecord:
+    """A new record, pending verification, with its evidence: all saved or nothing."""
+    if actor.pk != trainer.user_id:
+        raise RecordError("Only the trainer can add records to their own profile.")
+    with atomic_with_evidence() as written:
+        record = kind.model(trainer=trainer, status=PENDING, **fields)
+        record.save()
+        stored = _attach(record=record, trainer=trainer, files=files, actor=actor, written=written)
+        record_event(
+            actor=actor,
+            action=f"{kind.audit_name}.create",
+            target=record,
+            after={
+                "status": PENDING,
+                **{name: _audit_value(value) for name, value in fields.items()},
+                "evidence": [e.original_name for e in stored],
+            },
+            request=request,
+        )
+    return record
+
+
+def record_update(
+    *,
+    record: VerifiableRecord,
+    actor: User,
+    changes: dict[str, Any],
+    add_files: list[CheckedUpload],
+    remove_files: list[EvidenceFile],
+    request: HttpRequest | None = None,
+) -> bool:
+    """Change a record's fields and evidence in one go.
+
+    A verified (or rejected) record whose fields or evidence change goes back to pending:
+    staff verified what was there, not what is there now. Returns whether the record went
+    back to pending.
+    """
+    kind = kind_of(record)
+    with atomic_with_evidence() as written:
+        locked = _locked(record)
+        if actor.pk != locked.trainer.user_id:
+            raise RecordError("Only the trainer can change their own record.")
+        before = {name: getattr(locked, name) for name in changes}
+        changed = {name: value for name, value in changes.items() if before[name] != value}
+        for name, value in changed.items():
+            setattr(locked, name, value)
+        removing = _own_evidence(locked, remove_files)
+        if not changed and not removing and not add_files:
+            return False
+        old_status = locked.status
+        reopened = _back_to_pending(locked)
+        locked.save()
+        for evidence in removing:
+            evidence_detach(evidence)
+        stored = _attach(
+            record=locked, trainer=locked.trainer, files=add_files, actor=actor, written=written
+        )
+        if changed:
+            record_event(
+                actor=actor,
+                action=f"{kind.audit_name}.update",
+                target=locked,
+                before={"status": old_status, **_audit_dict(before, changed)},
+                after={"status": locked.status, **_audit_dict(changed, changed)},
+                request=request,
+            )
+        if removing:
+            record_event(
+                actor=actor,
+                action=f"{kind.audit_name}.evidence_remove",
+                target=locked,
+                before={"status": old_status, "evidence": [e.original_name for e in removing]},
+                after={"status": locked.status},
+                request=request,
+            )
+        if stored:
+            record_event(
+                actor=actor,
+                action=f"{kind.audit_name}.evidence_add",
+                target=locked,
+                before={"status": old_status},
+                after={"status": locked.status, "evidence": [e.original_name for e in stored]},
+                request=request,
+            )
+    _refresh(record, locked)
+    return reopened
+
+
+def record_evidence_add(
+    *,
+    record: VerifiableRecord,
+    actor: User,
+    files: list[CheckedUpload],
+    request: HttpRequest | None = None,
+) -> bool:
+    """Add files to a record; a verified record goes back to pending. True if it did."""
+    if not files:
+        raise RecordError("Choose at least one file to upload.")
+    return record_update(
+        record=record, actor=actor, changes={}, add_files=files, remove_files=[], request=request
+    )
+
+
+def record_evidence_remove(
+    *, evidence: EvidenceFile, actor: User, request: HttpRequest | None = None
+) -> bool:
+    """Remove one file from its record; a verified record goes back to pending. True if it did."""
+    record = evidence.record
+    if record is None or not isinstance(record, VerifiableRecord):
+        raise RecordError("This file does not belong to a record that staff verify.")
+    return record_update(
+        record=record,
+        actor=actor,
+        changes={},
+        add_files=[],
+        remove_files=[evidence],
+        request=request,
+    )
+
+
+def record_verify(
+    *,
+    record: VerifiableRecord,
+    actor: User,
+    method: str,
+    note: str,
+    verified_on: dt.date,
+    request: HttpRequest | None = None,
+) -> VerifiableRecord:
+    """Programme staff confirm a pending record against its evidence or its source."""
+    kind = kind_of(record)
+    if method not in VerificationMethod.values:
+        raise RecordError("Choose how you verified this record.")
+    if verified_on > today():
+        raise RecordError("The verification date cannot be in the future.")
+    with atomic_with_evidence():
+        locked = _locked(record)
+        _check_decider(locked, actor)
+        locked.status = VERIFIED
+        locked.verified_by = actor
+        locked.verification_method = method
+        locked.verification_note = note.strip()
+        locked.verified_on = verified_on
+        locked.rejection_reason = ""
+        locked.save()
+        record_event(
+            actor=actor,
+            action=f"{kind.audit_name}.verify",
+            target=locked,
+            before={"status": PENDING},
+            after={
+                "status": VERIFIED,
+                "method": method,
+                "verified_on": verified_on.isoformat(),
+                "note": locked.verification_note,
+                "trainer": locked.trainer.user.email,
+            },
+            request=request,
+        )
+    _refresh(record, locked)
+    return record
+
+
+def record_reject(
+    *,
+    record: VerifiableRecord,
+    actor: User,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> VerifiableRecord:
+    """Programme staff turn a pending record down; the trainer reads the reason."""
+    kind = kind_of(record)
+    reason = reason.strip()
+    if not reason:
+        raise RecordError("Give the reason for rejecting: the trainer reads it to put it right.")
+    with atomic_with_evidence():
+        locked = _locked(record)
+        _check_decider(locked, actor)
+        locked.status = REJECTED
+        locked.verified_by = actor
+        locked.verification_method = ""
+        locked.verification_note = ""
+        locked.verified_on = None
+        locked.rejection_reason = reason
+        locked.save()
+        record_event(
+            actor=actor,
+            action=f"{kind.audit_name}.reject",
+            target=locked,
+            before={"status": PENDING},
+            after={"status": REJECTED, "trainer": locked.trainer.user.email},
+            reason=reason,
+            request=request,
+        )
+    _refresh(record, locked)
+    return record
+
+
+def _check_decider(record: VerifiableRecord, actor: User) -> None:
+    if not actor.is_staff:
+        raise RecordError("Only programme staff verify records.")
+    if record.trainer.user_id == actor.pk:
+        raise RecordError(
+            "You cannot verify or reject your own record. Another member of programme staff "
+            "must review it."
+        )
+    if record.status != PENDING:
+        raise RecordError(
+            f"This record is no longer waiting for verification: it is "
+            f"{record.get_status_display().lower()}."
+        )
+
+
+def _attach(
+    *,
+    record: VerifiableRecord,
+    trainer: TrainerProfile,
+    files: list[CheckedUpload],
+    actor: User,
+    written: list[str],
+) -> list[EvidenceFile]:
+    try:
+        return evidence_attach(
+            record=record, trainer=trainer, files=files, uploaded_by=actor, written=written
+        )
+    except ValidationError as error:  # the file limit, counted again under the record's lock
+        raise RecordError(" ".join(error.messages)) from error
+
+
+def _own_evidence(record: VerifiableRecord, files: list[EvidenceFile]) -> list[EvidenceFile]:
+    if not files:
+        return []
+    ids = {e.pk for e in files}
+    own = list(record.evidence.filter(pk__in=ids))
+    if len(own) != len(ids):
+        raise RecordError("That file is not part of this record (it may have been removed).")
+    return own
+
+
+def _audit_dict(values: dict[str, Any], names: dict[str, Any]) -> dict[str, Any]:
+    return {name: _audit_value(values[name]) for name in names}
+
+
+def _refresh(record: VerifiableRecord, locked: VerifiableRecord) -> None:
+    """Copy the saved state onto the caller's instance."""
+    for f in record._meta.concrete_fields:
+        setattr(record, f.attname, getattr(locked, f.attname))
+    record._state.fields_cache.clear()
+    if hasattr(record, "_prefetched_objects_cache"):
+        record._prefetched_objects_cache.clear()

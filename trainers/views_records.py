@@ -1,0 +1,248 @@
+"""A trainer's records: the list, and add / edit / detail for each kind.
+
+The generic `record_add`, `record_edit`, `record_detail` and `evidence_add` serve every
+kind; the insurance and DBS views below (and qualifications.views.records) only name a kind.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from rehabpath.access import get_trainer_record_for_user, role_required, trainer_profile_of
+from rehabpath.roles import Role, has_role
+from trainers.forms import EvidenceAddForm
+from trainers.models import VerifiableRecord, VerificationStatus
+from trainers.records import DBS, INSURANCE, QUALIFICATION, RecordKind, record_facts
+from trainers.records import verification_summary as summary_of
+from trainers.selectors import trainer_records_by_kind
+from trainers.services import (
+    RecordError,
+    record_create,
+    record_evidence_add,
+    record_update,
+)
+
+STORAGE_FAILED = (
+    "We could not store your files, so nothing was saved. Please try again in a moment."
+)
+BACK_TO_PENDING = (
+    "Because a verified record changed, it is back with programme staff for verification."
+)
+
+
+@role_required(Role.TRAINER)
+def records(request: HttpRequest) -> HttpResponse:
+    profile = trainer_profile_of(request.user)
+    data = trainer_records_by_kind(profile)
+    sections = []
+    for kind in (QUALIFICATION, INSURANCE, DBS):
+        rows = [
+            {
+                "record": record,
+                "status": record.display_status(),
+                "expiry": record.expiry_date(),
+                "url": kind.url("detail", record),
+                "warnings": data["warnings"].get(record.pk, []) if kind is QUALIFICATION else [],
+            }
+            for record in data["records"][kind.slug]
+        ]
+        sections.append({"kind": kind, "rows": rows, "add_url": kind.url("add")})
+    return render(request, "trainers/records.html", {"sections": sections})
+
+
+def record_add(request: HttpRequest, kind: RecordKind) -> HttpResponse:
+    profile = trainer_profile_of(request.user)
+    form = kind.form_class(
+        request.POST or None,
+        request.FILES or None,
+        instance=kind.model(trainer=profile),
+        trainer=profile,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = record_create(
+                kind=kind,
+                trainer=profile,
+                actor=request.user,
+                fields=form.record_fields(),
+                files=form.files_to_add(),
+                request=request,
+            )
+        except RecordError as error:
+            form.add_error(None, error.message)
+        except OSError:
+            form.add_error(None, STORAGE_FAILED)
+        else:
+            messages.success(request, f"{kind.label} saved. Programme staff will verify it.")
+            _warn(request, record)
+            return redirect(kind.url("detail", record))
+    return _render_form(request, kind, form, record=None)
+
+
+def record_edit(request: HttpRequest, kind: RecordKind, public_id) -> HttpResponse:
+    record = get_trainer_record_for_user(request.user, kind.queryset(), public_id, write=True)
+    title = str(record)
+    # Read before the form binds: a valid form writes its values onto the instance.
+    saved = {name: getattr(record, name) for name in kind.form_class._meta.fields}
+    form = kind.form_class(
+        request.POST or None, request.FILES or None, instance=record, trainer=record.trainer
+    )
+    if request.method == "POST" and form.is_valid():
+        if not _has_changes(form, saved):
+            messages.info(request, "Nothing changed.")
+            return redirect(kind.url("detail", record))
+        try:
+            reopened = record_update(
+                record=record,
+                actor=request.user,
+                changes=form.record_fields(),
+                add_files=form.files_to_add(),
+                remove_files=form.files_to_remove(),
+                request=request,
+            )
+        except RecordError as error:
+            form.add_error(None, error.message)
+        except OSError:
+            form.add_error(None, STORAGE_FAILED)
+        else:
+            messages.success(request, f"{kind.label} updated.")
+            if reopened:
+                messages.warning(request, BACK_TO_PENDING)
+            _warn(request, record)
+            return redirect(kind.url("detail", record))
+    return _render_form(request, kind, form, record=record, title=title)
+
+
+def record_detail(
+    request: HttpRequest,
+    kind: RecordKind,
+    public_id,
+    *,
+    evidence_form: EvidenceAddForm | None = None,
+) -> HttpResponse:
+    record = get_trainer_record_for_user(request.user, kind.queryset(), public_id)
+    is_owner = record.trainer.user_id == request.user.pk
+    evidence = list(record.evidence.all())
+    if is_owner and evidence_form is None:
+        evidence_form = EvidenceAddForm(existing=len(evidence))
+    context = {
+        "kind": kind,
+        "record": record,
+        "status": record.display_status(),
+        "expiry": record.expiry_date(),
+        "facts": record_facts(record),
+        "warnings": record_warnings(record),
+        "evidence": evidence,
+        "is_owner": is_owner,
+        "edit_url": kind.url("edit", record) if is_owner else "",
+        "evidence_form": evidence_form if is_owner else None,
+        "can_add_evidence": is_owner and len(evidence) < _max_files(),
+        "decision": summary_of(record),
+        "can_review": (
+            has_role(request.user, Role.STAFF)
+            and not is_owner
+            and record.status == VerificationStatus.PENDING
+        ),
+    }
+    return render(request, "trainers/record_detail.html", context)
+
+
+@require_POST
+@login_required
+def evidence_add(request: HttpRequest, kind: RecordKind, public_id) -> HttpResponse:
+    record = get_trainer_record_for_user(request.user, kind.queryset(), public_id, write=True)
+    form = EvidenceAddForm(request.POST, request.FILES, existing=len(record.evidence.all()))
+    if form.is_valid():
+        try:
+            reopened = record_evidence_add(
+                record=record,
+                actor=request.user,
+                files=form.cleaned_data["evidence"],
+                request=request,
+            )
+        except RecordError as error:
+            form.add_error("evidence", error.message)
+        except OSError:
+            form.add_error("evidence", STORAGE_FAILED)
+        else:
+            count = len(form.cleaned_data["evidence"])
+            messages.success(request, f"{count} file{'s' if count != 1 else ''} added.")
+            if reopened:
+                messages.warning(request, BACK_TO_PENDING)
+            return redirect(kind.url("detail", record))
+    return record_detail(request, kind, public_id, evidence_form=form)
+
+
+def record_warnings(record: VerifiableRecord) -> list[str]:
+    if isinstance(record, QUALIFICATION.model):
+        from qualifications.prerequisites import warnings_for_qualifications
+
+        return warnings_for_qualifications([record]).get(record.pk, [])
+    return []
+
+
+def _warn(request: HttpRequest, record: VerifiableRecord) -> None:
+    for warning in record_warnings(record):
+        messages.warning(request, warning)
+
+
+def _has_changes(form, saved: dict) -> bool:
+    if form.files_to_add() or form.files_to_remove():
+        return True
+    return form.record_fields() != saved
+
+
+def _max_files() -> int:
+    return settings.EVIDENCE_MAX_FILES
+
+
+def _render_form(
+    request: HttpRequest, kind: RecordKind, form, *, record, title: str = ""
+) -> HttpResponse:
+    context = {
+        "kind": kind,
+        "form": form,
+        "record": record,
+        "title": title,
+        "cancel_url": kind.url("detail", record) if record else reverse("trainers:records"),
+        # Browsers do not keep chosen files when a page comes back with errors.
+        "files_dropped": bool(form.errors and request.FILES),
+    }
+    return render(request, "trainers/record_form.html", context)
+
+
+# --- Insurance and DBS checks ---------------------------------------------------------------
+
+
+@role_required(Role.TRAINER)
+def insurance_add(request: HttpRequest) -> HttpResponse:
+    return record_add(request, INSURANCE)
+
+
+@login_required
+def insurance_detail(request: HttpRequest, public_id) -> HttpResponse:
+    return record_detail(request, INSURANCE, public_id)
+
+
+@login_required
+def insurance_edit(request: HttpRequest, public_id) -> HttpResponse:
+    return record_edit(request, INSURANCE, public_id)
+
+
+@role_required(Role.TRAINER)
+def dbs_add(request: HttpRequest) -> HttpResponse:
+    return record_add(request, DBS)
+
+
+@login_required
+def dbs_detail(request: HttpRequest, public_id) -> HttpResponse:
+    return record_detail(request, DBS, public_id)
+
+
+@login_required
+def dbs_edit(request: HttpRequest, public_id) -> HttpResponse:
+    return record_edit(request, DBS, public_id)

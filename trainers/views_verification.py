@@ -1,0 +1,103 @@
+"""Programme staff verify or reject pending records: the queue and one review page per record."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from rehabpath.access import get_trainer_record_for_user, role_required
+from rehabpath.models import AuditEvent
+from rehabpath.roles import Role
+from trainers.forms import RejectForm, VerifyForm
+from trainers.models import VerificationStatus
+from trainers.records import RecordKind, record_facts, verification_summary
+from trainers.selectors import verification_queue as pending_records
+from trainers.services import RecordError, record_reject, record_verify
+from trainers.views_records import record_warnings
+
+OWN_RECORD = "This is your own record. Another member of programme staff must verify or reject it."
+
+
+@role_required(Role.STAFF)
+def verification_queue(request: HttpRequest) -> HttpResponse:
+    rows = pending_records()
+    for row in rows:
+        row["review_url"] = row["kind"].url_for_review(row["record"])
+        row["own"] = row["record"].trainer.user_id == request.user.pk
+    return render(request, "trainers/verification_queue.html", {"rows": rows})
+
+
+@role_required(Role.STAFF)
+def verification_review(
+    request: HttpRequest,
+    kind: RecordKind,
+    public_id,
+    *,
+    verify_form: VerifyForm | None = None,
+    reject_form: RejectForm | None = None,
+) -> HttpResponse:
+    record = get_trainer_record_for_user(request.user, kind.queryset(), public_id)
+    own = record.trainer.user_id == request.user.pk
+    pending = record.status == VerificationStatus.PENDING
+    history = AuditEvent.objects.filter(
+        target_type=record._meta.label_lower, target_id=str(record.public_id)
+    ).order_by("occurred_at", "id")
+    context = {
+        "kind": kind,
+        "record": record,
+        "status": record.display_status(),
+        "facts": record_facts(record),
+        "warnings": record_warnings(record),
+        "evidence": list(record.evidence.all()),
+        "decision": verification_summary(record),
+        "history": history,
+        "own": own,
+        "own_message": OWN_RECORD,
+        "can_decide": pending and not own,
+        "verify_form": verify_form or VerifyForm(),
+        "reject_form": reject_form or RejectForm(),
+    }
+    return render(request, "trainers/verification_review.html", context)
+
+
+@require_POST
+@role_required(Role.STAFF)
+def record_verify_view(request: HttpRequest, kind: RecordKind, public_id) -> HttpResponse:
+    record = get_trainer_record_for_user(request.user, kind.queryset(), public_id)
+    form = VerifyForm(request.POST)
+    if not form.is_valid():
+        return verification_review(request, kind, public_id, verify_form=form)
+    try:
+        record_verify(
+            record=record,
+            actor=request.user,
+            method=form.cleaned_data["method"],
+            note=form.cleaned_data["note"],
+            verified_on=form.cleaned_data["verified_on"],
+            request=request,
+        )
+    except RecordError as error:
+        messages.error(request, error.message)
+        return redirect(kind.url_for_review(record))
+    messages.success(request, f"{kind.label} “{record}” of {record.trainer} verified.")
+    return redirect("trainers:verification_queue")
+
+
+@require_POST
+@role_required(Role.STAFF)
+def record_reject_view(request: HttpRequest, kind: RecordKind, public_id) -> HttpResponse:
+    record = get_trainer_record_for_user(request.user, kind.queryset(), public_id)
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        return verification_review(request, kind, public_id, reject_form=form)
+    try:
+        record_reject(
+            record=record, actor=request.user, reason=form.cleaned_data["reason"], request=request
+        )
+    except RecordError as error:
+        messages.error(request, error.message)
+        return redirect(kind.url_for_review(record))
+    messages.success(
+        request, f"{kind.label} “{record}” of {record.trainer} rejected; they will see why."
+    )
+    return redirect("trainers:verification_queue")
