@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from qualifications.scoring import CPDSummary, MonthHours, fmt_number
 
-LEFT, RIGHT, TOP, BOTTOM = 30, 6, 26, 28
+LEFT, RIGHT, TOP, BOTTOM = 30, 6, 36, 28
 BAR_SHARE = 0.62  # of a month's slot
 # Two drawings of the same chart: a phone-sized one (text stays legible when the chart is
 # ~320 px wide) and a desk-sized one; CSS shows one of them.
@@ -56,8 +56,11 @@ class Chart:
     height: int
 
     left: int = LEFT
-    band_top: int = TOP - 14
-    band_label_y: int = TOP - 3
+    top: int = TOP
+    # A gap is a faint area over the months it covers and a labelled strip above the plot.
+    strip_top: int = 2
+    strip_height: int = 15
+    strip_label_y: int = 13
 
     @property
     def right_edge(self) -> int:
@@ -72,8 +75,8 @@ class Chart:
         return self.height - BOTTOM + 17
 
     @property
-    def band_height(self) -> int:
-        return self.baseline - self.band_top
+    def plot_height(self) -> int:
+        return self.baseline - TOP
 
 
 def _scale_max(largest: Decimal) -> tuple[int, int]:
@@ -136,7 +139,7 @@ def month_chart(summary: CPDSummary, size: tuple[int, int] = WIDE) -> Chart:
     for gap in summary.gaps:
         x0 = _x_of(gap.start, months, slot, end=False, plot_width=plot_width)
         x1 = _x_of(gap.end, months, slot, end=True, plot_width=plot_width)
-        bands.append(Band(x=round(x0, 2), width=round(x1 - x0, 2), label_x=round(x0 + 3, 2)))
+        bands.append(Band(x=round(x0, 2), width=round(x1 - x0, 2), label_x=round(x0 + 5, 2)))
     return Chart(
         bars=tuple(bars), ticks=ticks, bands=tuple(bands), width=width_units, height=height_units
     )

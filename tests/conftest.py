@@ -5,16 +5,6 @@ import pytest
 from tests import factories
 
 
-def pytest_configure(config):
-    # kombu's SQLAlchemy transport (the embedded broker used without REDIS_URL) declares a
-    # relationship with lazy="noload", which SQLAlchemy 2.1 deprecates; kombu has to change,
-    # not us. Narrow: this message and category only. (Belongs in pyproject's filterwarnings.)
-    config.addinivalue_line(
-        "filterwarnings",
-        "ignore:The ``noload`` loader strategy is deprecated:sqlalchemy.exc.SADeprecationWarning",
-    )
-
-
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
     """On SQLite the test database is a file in a private temporary folder, not in memory.

@@ -1,6 +1,7 @@
 """Accounts through allauth: signup, email verification, login, lockout, reset, sessions."""
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -60,15 +61,6 @@ def test_signup_requires_a_name(client, db):
     assert not User.objects.filter(email="ada@example.org").exists()
 
 
-def test_signup_page_labels_every_field_and_has_no_inline_styles(client, db):
-    response = client.get("/accounts/signup/")
-
-    html = response.content.decode()
-    for field in ("id_name", "id_email", "id_password1", "id_password2"):
-        assert f'<label for="{field}">' in html
-    assert "style=" not in html
-
-
 def test_user_cannot_log_in_before_confirming_their_email(client, db, mailoutbox):
     _sign_up(client)
     client.logout()
@@ -96,9 +88,7 @@ def test_confirming_the_email_verifies_it_and_allows_login(client, db, mailoutbo
     assert _logged_in_user_id(client) is not None
 
 
-def test_signing_up_with_a_taken_email_looks_the_same_and_creates_nothing(
-    client, db, mailoutbox
-):
+def test_signing_up_with_a_taken_email_looks_the_same_and_creates_nothing(client, db, mailoutbox):
     existing = factories.UserFactory(email="taken@example.org")
 
     response = _sign_up(client, email="taken@example.org", name="Someone Else")
@@ -243,6 +233,61 @@ def test_user_lists_and_ends_their_other_sessions(client, trainer_user):
 
 
 # --- Account pages ------------------------------------------------------------------------
+
+
+class _Controls(HTMLParser):
+    """Collects the ids of visible form controls and the targets of <label for>."""
+
+    def __init__(self):
+        super().__init__()
+        self.controls, self.labelled, self.inline_styles = [], set(), 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "style" in attrs:
+            self.inline_styles += 1
+        if tag == "label" and attrs.get("for"):
+            self.labelled.add(attrs["for"])
+        hidden = attrs.get("type") in {"hidden", "submit", "button"}
+        if tag in {"input", "select", "textarea"} and not hidden:
+            self.controls.append(attrs.get("id") or f"<{tag} name={attrs.get('name')}>")
+
+
+ANONYMOUS_PAGES = ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
+ACCOUNT_PAGES = [
+    "/accounts/email/",
+    "/accounts/password/change/",
+    "/accounts/2fa/",
+    "/accounts/2fa/totp/activate/",
+    "/accounts/2fa/webauthn/add/",
+    "/accounts/reauthenticate/",
+    "/accounts/sessions/",
+    "/accounts/logout/",
+]
+
+
+@pytest.mark.parametrize("path", ANONYMOUS_PAGES + ACCOUNT_PAGES)
+def test_account_pages_label_every_control_and_have_no_inline_styles(client, trainer_user, path):
+    if path in ACCOUNT_PAGES:
+        _log_in(client, trainer_user.email)
+        client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+
+    response = client.get(path)
+
+    assert response.status_code == 200
+    parser = _Controls()
+    parser.feed(response.content.decode())
+    assert [c for c in parser.controls if c not in parser.labelled] == []
+    assert parser.inline_styles == 0
+
+
+def test_form_errors_are_summarised_and_linked_to_their_fields(client, db):
+    response = client.post("/accounts/signup/", {"email": "not-an-email"})
+
+    html = response.content.decode()
+    assert 'class="error-summary"' in html
+    assert 'href="#id_email"' in html
+    assert 'href="#id_password1"' in html
 
 
 @pytest.mark.parametrize(

@@ -131,9 +131,7 @@ def test_audit_log_filters_by_date_range(client_for, staff_user):
 def test_audit_log_explains_an_inverted_date_range(client_for, staff_user):
     _event()
 
-    response = client_for(staff_user).get(
-        "/audit/", {"since": "2026-03-15", "until": "2026-03-05"}
-    )
+    response = client_for(staff_user).get("/audit/", {"since": "2026-03-15", "until": "2026-03-05"})
 
     assert response.status_code == 200
     assert "must be on or before" in " ".join(response.context["form"].non_field_errors())

@@ -68,6 +68,31 @@ def test_recovery_codes_alone_do_not_meet_the_requirement(client_for, db):
     assert client_for(user).get("/")["Location"] == MFA_SETUP
 
 
+def test_staff_who_sets_up_totp_reaches_the_dashboard(client, db):
+    from allauth.mfa.totp.internal.auth import (
+        SECRET_SESSION_KEY,
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    user = _staff()
+    client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+    assert client.get("/")["Location"] == MFA_SETUP
+    # Adding a factor asks for the password again (allauth's reauthentication).
+    assert client.get("/accounts/2fa/totp/activate/").status_code == 302
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    assert client.get("/accounts/2fa/totp/activate/").status_code == 200
+    secret = client.session[SECRET_SESSION_KEY]
+    code = format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+
+    response = client.post("/accounts/2fa/totp/activate/", {"code": code})
+
+    assert response.status_code == 302
+    assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    assert client.get("/").status_code == 200
+
+
 def test_trainers_need_no_second_factor(client_for, trainer_user):
     assert client_for(trainer_user).get("/").status_code == 200
 

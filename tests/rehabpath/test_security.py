@@ -4,7 +4,6 @@
 import os
 
 import pytest
-
 from django.conf import settings
 
 from tests.factories import PASSWORD
@@ -34,9 +33,7 @@ def test_responses_carry_a_strict_content_security_policy(client, db):
 def test_secure_responses_carry_hsts_nosniff_and_frame_denial(client, db):
     response = client.get("/accounts/login/", secure=True)
 
-    assert response["Strict-Transport-Security"] == (
-        "max-age=31536000; includeSubDomains; preload"
-    )
+    assert response["Strict-Transport-Security"] == ("max-age=31536000; includeSubDomains; preload")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
@@ -90,9 +87,7 @@ def test_rate_limits_use_the_shared_cache():
 
 
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (CI sets it)")
-def test_failed_logins_are_counted_in_redis_where_every_web_process_sees_them(
-    client, trainer_user
-):
+def test_failed_logins_are_counted_in_redis_where_every_web_process_sees_them(client, trainer_user):
     import redis
 
     for _ in range(2):

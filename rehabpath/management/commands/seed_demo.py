@@ -1,4 +1,7 @@
-"""Demo data for `make run`: four accounts, two clinics and the catalogue. Idempotent."""
+"""Demo data for `make run`: four accounts, two clinics, the catalogue and a trainer's history.
+
+Idempotent: running it twice changes nothing the second time.
+"""
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -7,6 +10,7 @@ from django.db import transaction
 
 from mentorship.models import MentorProfile
 from qualifications.catalogue import load_catalogue
+from rehabpath.demo import load_demo_records
 from rehabpath.models import User
 from trainers.models import Clinic, ClinicMembership, TrainerProfile
 
@@ -56,6 +60,10 @@ class Command(BaseCommand):
                 MentorProfile.objects.get_or_create(user=user, defaults={"capacity": 4})
             if role == "clinic":
                 ClinicMembership.objects.get_or_create(user=user, clinic=clinics[0])
+        load_demo_records(
+            trainer=User.objects.get(email="trainer@example.com"),
+            staff=User.objects.get(email="staff@example.com"),
+        )
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         for email, _name, role in DEMO_ACCOUNTS:
             self.stdout.write(f"  {role:<8} {email} / {DEMO_PASSWORD}")

@@ -1,0 +1,148 @@
+"""The demo trainer's history, created through the real services so the audit log shows it.
+
+Dates are relative to today so the demo always has something current, something expiring
+soon and something waiting for staff.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone
+
+from qualifications.models import ConditionArea, QualificationType
+from qualifications.services_cpd import CPDActivityData, cpd_activity_create
+from rehabpath.models import User
+from trainers.records import DBS, INSURANCE, QUALIFICATION
+from trainers.services import record_create, record_verify
+
+
+def load_demo_records(*, trainer: User, staff: User) -> None:
+    profile = trainer.trainer_profile
+    if profile.qualifications.exists() or profile.cpd_activities.exists():
+        return  # idempotent: the history is created once
+    today = timezone.localdate()
+    profile.cpd_year_start = today - relativedelta(months=8)
+    profile.practice_summary = (
+        "Level 3 personal trainer working with adults after stroke in a community gym, "
+        "taking referrals from the local stroke rehabilitation team."
+    )
+    profile.save(update_fields=["cpd_year_start", "practice_summary"])
+
+    def qualification(slug: str, awarded: dt.date, certificate: str, verify: bool) -> None:
+        qtype = QualificationType.objects.get(slug=slug)
+        record = record_create(
+            kind=QUALIFICATION,
+            trainer=profile,
+            actor=trainer,
+            fields={
+                "qualification_type": qtype,
+                "awarding_body": qtype.awarding_bodies.first(),
+                "certificate_number": certificate,
+                "awarded_on": awarded,
+                "expires_on": None,
+            },
+            files=[],
+        )
+        if verify:
+            record_verify(
+                record=record,
+                actor=staff,
+                method="register",
+                note="Matches the awarding body's register.",
+                verified_on=today,
+            )
+
+    qualification("l3-personal-training", today - relativedelta(years=4), "AIQ-301122", True)
+    qualification("l3-exercise-referral", today - relativedelta(years=2), "AIQ-552310", True)
+    qualification("emergency-first-aid-at-work", today - relativedelta(months=34), "QS-88231", True)
+    qualification("l4-stroke", today - relativedelta(months=2), "YMCA-778812", False)
+
+    insurance = record_create(
+        kind=INSURANCE,
+        trainer=profile,
+        actor=trainer,
+        fields={
+            "insurer": "Insure4Sport",
+            "policy_number": "I4S-2041187",
+            "public_liability_cover": Decimal("5000000"),
+            "professional_indemnity_cover": Decimal("1500000"),
+            "starts_on": today - relativedelta(months=5),
+            "expires_on": today + relativedelta(months=7),
+        },
+        files=[],
+    )
+    record_verify(
+        record=insurance, actor=staff, method="document", note="Schedule seen.", verified_on=today
+    )
+    record_create(
+        kind=DBS,
+        trainer=profile,
+        actor=trainer,
+        fields={
+            "level": "enhanced",
+            "certificate_number": "001234567890",
+            "issued_on": today - relativedelta(months=14),
+            "update_service_subscribed": True,
+            "update_service_consent": True,
+        },
+        files=[],
+    )
+
+    stroke = ConditionArea.objects.get(slug="stroke")
+    parkinsons = ConditionArea.objects.get(slug="parkinsons")
+    activities = [
+        (
+            7,
+            "Gait retraining after stroke",
+            "Neuro Fitness Academy",
+            "workshop",
+            "3",
+            True,
+            [stroke],
+        ),
+        (
+            6,
+            "Parkinson's: LSVT BIG principles",
+            "Parkinson's UK",
+            "webinar",
+            "1.5",
+            False,
+            [parkinsons],
+        ),
+        (
+            2,
+            "Case discussion: post-stroke fatigue",
+            "Riverside Neuro Rehab",
+            "case_discussion",
+            "1",
+            False,
+            [stroke],
+        ),
+        (
+            1,
+            "Falls prevention refresher",
+            "Later Life Training",
+            "course",
+            "2",
+            True,
+            [stroke, parkinsons],
+        ),
+    ]
+    for months_ago, title, provider, kind, hours, endorsed, areas in activities:
+        cpd_activity_create(
+            actor=trainer,
+            trainer=profile,
+            data=CPDActivityData(
+                date=today - relativedelta(months=months_ago),
+                title=title,
+                provider=provider,
+                activity_type=kind,
+                hours=Decimal(hours),
+                endorsed=endorsed,
+                condition_areas=tuple(areas),
+                what_i_did=f"Took part in “{title}”.",
+                what_i_learnt="How to grade the activity to the client's fatigue and balance.",
+                how_it_benefits="Sessions are safer and better matched to each client's goals.",
+            ),
+        )
