@@ -87,7 +87,17 @@ def cpd_add(request: HttpRequest) -> HttpResponse:
         else:
             _say_progress(request, profile, f"“{activity.title}” is in your CPD log.")
             return redirect("qualifications:cpd_list")
-    return render(request, "qualifications/cpd/form.html", {"form": form, "activity": None})
+    return _render_form(request, form, activity=None)
+
+
+def _render_form(request: HttpRequest, form: CPDActivityForm, *, activity) -> HttpResponse:
+    # Browsers never re-send chosen files: say so, or the trainer saves without their evidence.
+    files_dropped = bool(form.errors and request.FILES)
+    return render(
+        request,
+        "qualifications/cpd/form.html",
+        {"form": form, "activity": activity, "files_dropped": files_dropped},
+    )
 
 
 def _say_progress(request: HttpRequest, profile, first: str) -> None:
@@ -135,7 +145,7 @@ def cpd_edit(request: HttpRequest, public_id) -> HttpResponse:
         else:
             _say_progress(request, activity.trainer, f"“{activity.title}” is updated.")
             return redirect("qualifications:cpd_detail", public_id=activity.public_id)
-    return render(request, "qualifications/cpd/form.html", {"form": form, "activity": activity})
+    return _render_form(request, form, activity=activity)
 
 
 @login_required

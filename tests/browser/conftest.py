@@ -87,7 +87,10 @@ def _no_static_handler(application):
     return application
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: while Playwright runs, its event loop counts as running in this
+# thread, so tests collected after tests/browser would get database connections that the final
+# teardown cannot close ("database is being accessed by other users" on PostgreSQL).
+@pytest.fixture(scope="package")
 def browser(chromium_path):
     from playwright.sync_api import sync_playwright
 

@@ -176,6 +176,7 @@ def test_trainer_logs_cpd_with_evidence_on_a_phone_and_sees_the_points_move(page
     assert link.is_visible()
     with page.expect_download() as download:
         link.click()
+    assert download.value.suggested_filename == "Attendance_certificate.pdf"
     assert Path(download.value.path()).read_bytes() == certificate
     shoot(page, "04-cpd-detail")
     assert page.console_errors == []
@@ -324,12 +325,6 @@ def test_staff_verify_a_qualification_from_the_queue_and_the_trainer_sees_it_ver
     assert page.console_errors == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known gap in the CPD form: when it comes back with errors, a valid file the "
-    "trainer chose is silently gone (browsers drop chosen files); the record form says "
-    "'choose them again', the CPD form does not. Remove this marker once it does.",
-)
 def test_cpd_form_says_when_a_chosen_file_must_be_chosen_again(page, trainer):
     force_login(page, trainer)
     page.goto("/qualifications/cpd/add/")
