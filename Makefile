@@ -2,9 +2,12 @@
 VENV := .venv
 BIN := $(VENV)/bin
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# Use a Python that is already installed (this project's machines cannot download one);
+# override with UV_PYTHON_DOWNLOADS=automatic where uv may fetch interpreters.
+export UV_PYTHON_DOWNLOADS ?= never
 
 # A Python 3.13 that really runs: python3.13 on PATH, else pyenv's 3.13 (its shim fails unless
-# that version is selected). Empty when there is none: uv then finds or downloads one itself.
+# that version is selected). Empty when there is none: uv then looks for one itself.
 ifeq ($(origin PYTHON),undefined)
 PYTHON := $(shell python3.13 -c 'import sys; print(sys.executable)' 2>/dev/null || { \
 	v=$$(pyenv versions --bare 2>/dev/null | grep -E '^3\.13\.[0-9]+$$' | tail -n 1); \
@@ -22,7 +25,7 @@ PORT ?= 8000
 BIND ?= 127.0.0.1:$(PORT)
 URL := http://$(subst 0.0.0.0,127.0.0.1,$(BIND))/
 
-.PHONY: install run test lint format collectstatic clean
+.PHONY: install run test lint typecheck format collectstatic clean
 
 .tools/bin/uv:
 	@test -n "$(PYTHON)" || { echo "Neither uv nor a working python3.13 is on PATH: install one." >&2; exit 1; }
@@ -68,6 +71,13 @@ test: collectstatic
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Services, their domain rules and the access helpers are typed; mypy keeps them honest.
+TYPED := rehabpath/audit.py rehabpath/roles.py rehabpath/access.py trainers/services.py \
+	trainers/evidence.py trainers/imports qualifications/services_cpd.py qualifications/scoring.py
+typecheck: export DEBUG ?= true
+typecheck: install
+	$(BIN)/mypy $(TYPED)
 
 format: install
 	$(BIN)/ruff format .

@@ -56,8 +56,9 @@ def roles_of(user: User | AnonymousUser) -> frozenset[Role]:
         roles.add(Role.CLINIC_ADMIN)
     if user.is_staff:
         roles.add(Role.STAFF)
-    user._rehabpath_roles = frozenset(roles)
-    return user._rehabpath_roles
+    held = frozenset(roles)
+    setattr(user, "_rehabpath_roles", held)  # noqa: B010 - a per-request cache, not a field
+    return held
 
 
 def has_role(user: User | AnonymousUser, role: Role) -> bool:

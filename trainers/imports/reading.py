@@ -87,6 +87,12 @@ class ImportRow:
     def warn(self, column: str, message: str) -> None:
         self.warnings.append(ImportIssue(self.number, column, message))
 
+    def checked_values(self) -> tuple[QualificationType, dt.date]:
+        """The values every valid row has; the checks refuse a row without them."""
+        if self.qualification is None or self.awarded_on is None:
+            raise TrainersImportError(f"Row {self.number} has not passed the checks.")
+        return self.qualification, self.awarded_on
+
     @property
     def expiry(self) -> dt.date | None:
         """The expiry the record will have: the certificate's own, or the type's validity."""

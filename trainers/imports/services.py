@@ -86,10 +86,10 @@ def _create_all(*, actor: User, preview: ImportPreview, request: HttpRequest | N
     records = TrainerQualification.objects.bulk_create(
         TrainerQualification(
             trainer=row.trainer or profile_by_email[row.email],
-            qualification_type=row.qualification,
+            qualification_type=row.checked_values()[0],
             awarding_body=row.awarding_body,
             certificate_number=row.certificate_number,
-            awarded_on=row.awarded_on,
+            awarded_on=row.checked_values()[1],
             expires_on=row.expires_on,
             status=VerificationStatus.PENDING,
             submitted_at=now,
@@ -126,16 +126,17 @@ def _create_all(*, actor: User, preview: ImportPreview, request: HttpRequest | N
             request=request,
         )
     for row, record in zip(preview.rows, records, strict=True):
+        qualification, awarded_on = row.checked_values()
         record_event(
             actor=actor,
             action="qualification.create",
             target=record,
             after={
                 "trainer": row.email,
-                "qualification": row.qualification.slug,
+                "qualification": qualification.slug,
                 "awarding_body": row.awarding_body.name if row.awarding_body else "",
                 "certificate_number": row.certificate_number,
-                "awarded_on": row.awarded_on.isoformat(),
+                "awarded_on": awarded_on.isoformat(),
                 "expires_on": row.expires_on.isoformat() if row.expires_on else None,
                 "status": VerificationStatus.PENDING,
                 "source": "import",
@@ -177,8 +178,8 @@ def example_rows() -> list[list[str]]:
         .prefetch_related("awarding_bodies")
         .order_by("level", "name")
     )
-    chosen = [next((t for t in active if t.kind == kind), None) for kind in kinds]
-    chosen = [t for t in chosen if t is not None]
+    first_of_kind = (next((t for t in active if t.kind == kind), None) for kind in kinds)
+    chosen = [t for t in first_of_kind if t is not None]
     chosen += [t for t in active if t not in chosen][: 3 - len(chosen)]
     people = [
         ("alex.morgan@example.org", "Alex Morgan"),
