@@ -12,11 +12,19 @@ class NavItem:
     label: str
     url_name: str
     roles: frozenset[Role]
+    # Other URL prefixes that belong to this destination (e.g. qualification records live in
+    # the qualifications app but are part of "My records").
+    also_under: tuple[str, ...] = ()
 
 
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Dashboard", "home", frozenset(Role)),
-    NavItem("My records", "trainers:records", frozenset({Role.TRAINER})),
+    NavItem(
+        "My records",
+        "trainers:records",
+        frozenset({Role.TRAINER}),
+        also_under=("/qualifications/records/", "/trainers/evidence/"),
+    ),
     NavItem("Verification", "trainers:verification_queue", frozenset({Role.STAFF})),
     NavItem("Audit log", "audit_log", frozenset({Role.STAFF})),
     NavItem("Catalogue", "admin:index", frozenset({Role.STAFF})),
@@ -32,6 +40,9 @@ def nav_for(user, current_path: str) -> list[dict]:
         if not roles & item.roles:
             continue
         url = reverse(item.url_name)
-        active = current_path == url if url == "/" else current_path.startswith(url)
+        if url == "/":
+            active = current_path == url
+        else:
+            active = current_path.startswith((url, *item.also_under))
         items.append({"label": item.label, "url": url, "active": active})
     return items

@@ -97,3 +97,13 @@ def test_audit_log_shows_a_change_as_field_before_and_after(client_for, staff_us
     assert response.status_code == 200
     assert '<span class="change-before">active</span>' in response.text
     assert '<span class="change-after">suspended</span>' in response.text
+
+
+def test_my_records_is_the_current_page_on_a_qualification_record(client_for, trainer_user):
+    from tests.factories import TrainerQualificationFactory
+
+    record = TrainerQualificationFactory(trainer=trainer_user.trainer_profile)
+    response = client_for(trainer_user).get(f"/qualifications/records/{record.public_id}/")
+    assert response.status_code == 200
+    current = [item["label"] for item in response.context["nav_items"] if item["active"]]
+    assert current == ["My records"]
