@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from rehabpath.models import AuditEvent, User
+from rehabpath.models import AuditEvent, MailDelivery, User
 
 
 class ProgrammeStaffPermissions:
@@ -48,11 +48,8 @@ class UserAdmin(BaseUserAdmin):
     readonly_fields = ["last_login", "date_joined"]
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["occurred_at", "actor_label", "action", "target_type", "target_label"]
-    list_filter = ["action", "target_type"]
-    search_fields = ["actor_label", "target_label", "target_id", "reason"]
+class ReadOnlyStaffAdmin(admin.ModelAdmin):
+    """Records nobody edits by hand: staff may look, nobody may add, change or delete."""
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_staff
@@ -68,3 +65,20 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyStaffAdmin):
+    list_display = ["occurred_at", "actor_label", "action", "target_type", "target_label"]
+    list_filter = ["action", "target_type"]
+    search_fields = ["actor_label", "target_label", "target_id", "reason"]
+
+
+@admin.register(MailDelivery)
+class MailDeliveryAdmin(ReadOnlyStaffAdmin):
+    """Read-only: staff see what was sent, what waits and what failed (with the error)."""
+
+    list_display = ["created_at", "recipient", "template", "milestone", "status", "attempts"]
+    list_filter = ["status", "template"]
+    search_fields = ["recipient__email", "subject_key"]
+    readonly_fields = [f.name for f in MailDelivery._meta.fields]

@@ -103,3 +103,42 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit events are append-only.")
+
+
+class MailDelivery(models.Model):
+    """The once-only ledger for e-mail: one row per (recipient, subject, milestone).
+
+    The unique key decides whether a mail is due, not the broker (which delivers at least
+    once): a second enqueue of the same mail finds the row and does nothing, and a worker
+    claims a row with a conditional UPDATE before sending, so duplicate task runs send once.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="mail_deliveries")
+    subject_key = models.CharField(max_length=120)
+    milestone = models.CharField(max_length=64, blank=True)
+    template = models.CharField(max_length=64)
+    context = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "mail deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "subject_key", "milestone"], name="mail_once_per_milestone"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} to {self.recipient_id} ({self.get_status_display()})"

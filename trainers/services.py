@@ -17,6 +17,7 @@ from django.utils import timezone
 from rehabpath.audit import record_event
 from rehabpath.models import User
 from trainers.evidence import CheckedUpload, atomic_with_evidence, evidence_attach, evidence_detach
+from trainers.mails import mail_record_decision
 from trainers.models import (
     EvidenceFile,
     TrainerProfile,
@@ -246,6 +247,7 @@ def record_verify(
             },
             request=request,
         )
+        mail_record_decision(record=locked)
     _refresh(record, locked)
     return record
 
@@ -281,6 +283,7 @@ def record_reject(
             reason=reason,
             request=request,
         )
+        mail_record_decision(record=locked)
     _refresh(record, locked)
     return record
 

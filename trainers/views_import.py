@@ -159,7 +159,12 @@ def bulk_import_confirm(request):
         f"Imported {result.qualifications_created} "
         f"qualification{'s' if result.qualifications_created != 1 else ''} and created "
         f"{len(result.trainers_created)} trainer "
-        f"account{'s' if len(result.trainers_created) != 1 else ''}.",
+        f"account{'s' if len(result.trainers_created) != 1 else ''}"
+        + (
+            "; each new trainer is being e-mailed a link to claim their account."
+            if result.trainers_created
+            else "."
+        ),
     )
     return redirect("trainers:bulk_import")
 

@@ -110,3 +110,42 @@ def _succeeded(log_path: Path) -> str:
     """The worker's "Task ... succeeded" lines."""
     lines = log_path.read_text(errors="replace").splitlines()
     return "\n".join(line for line in lines if "succeeded in" in line)
+
+
+def test_a_real_worker_sends_a_mail_once_when_the_task_is_delivered_twice(worker):
+    """The broker delivers at least once; the ledger's claim makes the second run a no-op."""
+    from rehabpath.mail import mail_enqueue
+    from rehabpath.models import MailDelivery
+    from rehabpath.tasks import deliver_mail
+    from tests.factories import TrainerQualificationFactory
+
+    process, queue, log_path = worker
+    record = TrainerQualificationFactory(status="verified")
+    delivery = mail_enqueue(
+        recipient=record.trainer.user,
+        subject_key=f"record_decision:{record.public_id}",
+        template="record_decision",
+        context={
+            "outcome": "verified",
+            "kind_label": "Qualification",
+            "record_label": str(record),
+            "reason": "",
+            "record_path": "/",
+        },
+    )
+
+    # The same delivery twice, as a redelivery after a lost ack or a duplicate beat would do.
+    deliver_mail.apply_async(args=[delivery.pk], queue=queue)
+    deliver_mail.apply_async(args=[delivery.pk], queue=queue)
+
+    _wait_until(
+        lambda: _succeeded(log_path).count("rehabpath.tasks.deliver_mail") == 2,
+        process=process,
+        log_path=log_path,
+        timeout=WORKER_TIMEOUT,
+    )
+    delivery.refresh_from_db()
+    assert delivery.status == MailDelivery.Status.SENT
+    assert delivery.attempts == 1
+    assert "succeeded in" in log_path.read_text() and ": True" in _succeeded(log_path)
+    assert ": False" in _succeeded(log_path)

@@ -23,6 +23,7 @@ from trainers.imports.reading import (
     decode,
     too_large,
 )
+from trainers.mails import mail_account_claim
 from trainers.models import TrainerProfile, VerificationStatus
 
 
@@ -145,6 +146,8 @@ def _create_all(*, actor: User, preview: ImportPreview, request: HttpRequest | N
             reason=reason,
             request=request,
         )
+    for user in users:
+        mail_account_claim(user=user, invited_by=actor)
     return ImportResult(
         sha256=preview.sha256,
         filename=preview.filename,

@@ -1,0 +1,119 @@
+"""E-mail that must go out once: enqueue into the ledger, deliver from a Celery task.
+
+A mail is rendered at send time from templates/emails/<template>_subject.txt, _body.txt and
+_body.html. The ledger row holds only plain values; anything secret or short-lived (a
+password-reset link) is built at send time by a context builder registered for the template.
+"""
+
+from collections.abc import Callable
+from smtplib import SMTPException
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from rehabpath.models import MailDelivery, User
+
+# Failures worth retrying: the mail server or the network being briefly away. Anything else
+# (a template error, say) marks the row failed at once: retrying would not help.
+TRANSIENT_MAIL_ERRORS = (SMTPException, ConnectionError, TimeoutError)
+
+ContextBuilder = Callable[[MailDelivery], dict[str, Any]]
+CONTEXT_BUILDERS: dict[str, ContextBuilder] = {}
+
+
+def context_builder(template: str) -> Callable[[ContextBuilder], ContextBuilder]:
+    def register(builder: ContextBuilder) -> ContextBuilder:
+        CONTEXT_BUILDERS[template] = builder
+        return builder
+
+    return register
+
+
+def mail_enqueue(
+    *,
+    recipient: User,
+    subject_key: str,
+    template: str,
+    context: dict[str, Any] | None = None,
+    milestone: str = "",
+) -> MailDelivery | None:
+    """Record a mail as due and send it after the current transaction commits.
+
+    Returns None when this (recipient, subject, milestone) was enqueued before: it is never
+    sent twice, whoever asks.
+    """
+    from rehabpath.tasks import deliver_mail
+
+    try:
+        with transaction.atomic():
+            delivery = MailDelivery.objects.create(
+                recipient=recipient,
+                subject_key=subject_key,
+                milestone=milestone,
+                template=template,
+                context=context or {},
+            )
+    except IntegrityError:
+        return None
+    deliver_mail.delay_on_commit(delivery.pk)
+    return delivery
+
+
+def mail_deliver(delivery_id: int) -> bool:
+    """Send one ledger row if nobody has claimed it yet. True when this call sent it."""
+    claimed = MailDelivery.objects.filter(
+        pk=delivery_id, status=MailDelivery.Status.PENDING
+    ).update(status=MailDelivery.Status.SENDING, attempts=F("attempts") + 1)
+    if claimed != 1:
+        return False  # sent already, being sent by another worker, or gone
+    delivery = MailDelivery.objects.select_related("recipient").get(pk=delivery_id)
+    try:
+        _render(delivery).send()  # through MAILERS["default"]
+    except Exception as exc:
+        # Transient: back to pending so a retry can claim it again. Otherwise: failed. The
+        # error is kept on the row either way.
+        transient = isinstance(exc, TRANSIENT_MAIL_ERRORS)
+        MailDelivery.objects.filter(pk=delivery_id).update(
+            status=MailDelivery.Status.PENDING if transient else MailDelivery.Status.FAILED,
+            last_error=f"{type(exc).__name__}: {exc}"[:255],
+        )
+        raise
+    MailDelivery.objects.filter(pk=delivery_id).update(
+        status=MailDelivery.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return True
+
+
+def mail_give_up(delivery_id: int) -> None:
+    """After the last retry: mark the row failed so it stays visible, and is not resent."""
+    MailDelivery.objects.filter(pk=delivery_id, status=MailDelivery.Status.PENDING).update(
+        status=MailDelivery.Status.FAILED
+    )
+
+
+def _render(delivery: MailDelivery) -> EmailMultiAlternatives:
+    context = {
+        "recipient": delivery.recipient,
+        "site_url": settings.SITE_URL,
+        **delivery.context,
+    }
+    builder = CONTEXT_BUILDERS.get(delivery.template)
+    if builder is not None:
+        context.update(builder(delivery))
+    prefix = f"emails/{delivery.template}"
+    subject = " ".join(render_to_string(f"{prefix}_subject.txt", context).split())
+    text = render_to_string(f"{prefix}_body.txt", context)
+    html = render_to_string(f"{prefix}_body.html", context)
+    message = EmailMultiAlternatives(
+        subject=f"[RehabPath] {subject}",
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[delivery.recipient.email],
+    )
+    message.attach_alternative(html, "text/html")
+    return message

@@ -1,0 +1,56 @@
+"""The mails trainers get about their records and accounts (sent once, through the ledger)."""
+
+from urllib.parse import quote
+
+from allauth.account import app_settings as account_settings
+from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from rehabpath.mail import context_builder, mail_enqueue
+from rehabpath.models import MailDelivery, User
+from trainers.models import VerifiableRecord
+from trainers.records import kind_of
+
+
+def mail_record_decision(*, record: VerifiableRecord) -> None:
+    """Tell the trainer that staff verified or rejected their record.
+
+    The milestone is the decision's time, so a record that is resubmitted and decided again
+    gets a new mail, while a retried task for the same decision never sends a second one.
+    """
+    kind = kind_of(record)
+    mail_enqueue(
+        recipient=record.trainer.user,
+        subject_key=f"record_decision:{record.public_id}",
+        milestone=f"{record.status}:{timezone.now():%Y%m%dT%H%M%S%f}",
+        template="record_decision",
+        context={
+            "outcome": record.status,
+            "kind_label": kind.label,
+            "record_label": str(record),
+            "reason": record.rejection_reason,
+            "record_path": kind.url("detail", record),
+        },
+    )
+
+
+def mail_account_claim(*, user: User, invited_by: User) -> None:
+    """Invite a trainer created by a bulk import to choose a password (once per account)."""
+    mail_enqueue(
+        recipient=user,
+        subject_key="account_claim",
+        template="account_claim",
+        context={"invited_by": invited_by.name or "Programme staff"},
+    )
+
+
+@context_builder("account_claim")
+def _claim_context(delivery: MailDelivery) -> dict:
+    # Built at send time so that no reset token is ever stored in the ledger.
+    user = delivery.recipient
+    token = account_settings.PASSWORD_RESET_TOKEN_GENERATOR().make_token(user)
+    key = f"{user_pk_to_url_str(user)}-{token}"
+    path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+    return {"claim_url": settings.SITE_URL + path.replace("UID-KEY", quote(key))}
