@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from allauth.account.adapter import get_adapter
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.http import HttpRequest
 
@@ -9,11 +11,13 @@ from rehabpath.models import AuditEvent, User
 
 
 def _client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address as allauth's rate limits see it (TRUSTED_PROXY_COUNT aware)."""
     if request is None:
         return None
-    # REMOTE_ADDR is the proxy in production; gunicorn is configured with the forwarded
-    # header trusted from the proxy only, so REMOTE_ADDR is already the client there.
-    return request.META.get("REMOTE_ADDR") or None
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except (PermissionDenied, ImproperlyConfigured):
+        return None  # no usable address: record the event without one
 
 
 def record_event(

@@ -164,6 +164,10 @@ MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "RehabPath"
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 USERSESSIONS_TRACK_ACTIVITY = True
+# How many proxies in front of the app append to X-Forwarded-For (0: use the peer address).
+# One setting decides the client IP for allauth's rate limits and for the audit log.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # --- Mail (Django 6.1 MAILERS) ------------------------------------------------------------
 

@@ -152,3 +152,20 @@ def test_audit_log_sends_anonymous_users_to_login(client, db):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_the_audit_ip_comes_from_the_trusted_proxy_header(settings, rf, db):
+    from rehabpath.audit import record_event
+
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.9", REMOTE_ADDR="10.0.0.2")
+    event = record_event(actor=None, action="test.proxy", target_type="x", request=request)
+    assert event.ip_address == "203.0.113.9"
+
+
+def test_without_a_trusted_proxy_the_forwarded_header_is_ignored(rf, db):
+    from rehabpath.audit import record_event
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.9", REMOTE_ADDR="10.0.0.2")
+    event = record_event(actor=None, action="test.proxy", target_type="x", request=request)
+    assert event.ip_address == "10.0.0.2"
