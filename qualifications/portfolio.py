@@ -27,6 +27,7 @@ from qualifications.scoring import (
     score_cpd_year,
 )
 from qualifications.selectors_cpd import active_rules, cpd_activities, entry_of
+from trainers.filetypes import EVIDENCE_TYPES
 from trainers.models import TrainerProfile
 
 SHA_SHORT = 12
@@ -107,7 +108,7 @@ class Portfolio:
         return f"cpd-portfolio-{self.start:%Y%m%d}-{self.end:%Y%m%d}"
 
 
-KIND_LABELS = {"application/pdf": "PDF", "image/png": "PNG image", "image/jpeg": "JPEG image"}
+KIND_LABELS = {mime: kind.label for mime, kind in EVIDENCE_TYPES.items()}
 
 
 def portfolio_activities(profile: TrainerProfile, start: dt.date, end: dt.date):

@@ -100,9 +100,6 @@ class CPDYear:
     def label(self) -> str:
         return f"{day_label(self.start)} to {day_label(self.end)}"
 
-    def previous(self, anchor: dt.date) -> "CPDYear":
-        return cpd_year_containing(anchor, self.start - dt.timedelta(days=1))
-
     def following(self, anchor: dt.date) -> "CPDYear":
         return cpd_year_containing(anchor, self.end + dt.timedelta(days=1))
 

@@ -1,5 +1,6 @@
 """Writes to the CPD log: create, update and delete an activity, edit the practice summary,
-export the portfolio. Each runs in one transaction and writes an audit event.
+export the portfolio. Each runs in one transaction and writes an audit event (an update that
+changes nothing writes neither).
 
 Reflections are never copied into the audit log (programme staff read the log; the record
 itself keeps the text): the audit event only says that the reflection changed.
@@ -148,6 +149,17 @@ def cpd_activity_create(
     return activity
 
 
+def _changed_keys(before: dict, after: dict) -> list[str]:
+    """The snapshot keys whose value changed; hours compare as numbers ("3.00" == "3")."""
+
+    def same(key: str) -> bool:
+        if key == "hours" and key in before:
+            return Decimal(before[key]) == Decimal(after[key])
+        return before.get(key) == after[key]
+
+    return sorted(k for k in after if not same(k))
+
+
 def cpd_activity_update(
     *,
     actor: User,
@@ -156,8 +168,10 @@ def cpd_activity_update(
     add_evidence: list[CheckedUpload] | None = None,
     remove_evidence: list[EvidenceFile] | None = None,
     request: HttpRequest | None = None,
-) -> CPDActivity:
+) -> bool:
+    """Change an activity; False (nothing saved, nothing audited) when nothing changed."""
     _check(actor=actor, trainer=activity.trainer, data=data)
+    add_evidence = add_evidence or []
     remove_evidence = remove_evidence or []
     content_type = ContentType.objects.get_for_model(CPDActivity)
     if any(
@@ -172,14 +186,19 @@ def cpd_activity_update(
         old_reflection = _reflection(activity)
         _apply(activity, data)
         _validate(activity)
+        expected = _snapshot(activity, data.condition_areas, existing)
+        reflection_changed = _reflection(activity) != old_reflection
+        if not (
+            _changed_keys(before, expected) or reflection_changed or add_evidence or remove_evidence
+        ):
+            return False
         activity.save()
         activity.condition_areas.set(data.condition_areas)
         for evidence in remove_evidence:
             evidence_detach(evidence)
-        stored = _attach(activity, add_evidence or [], actor, written)
+        stored = _attach(activity, add_evidence, actor, written)
         after = _snapshot(activity, data.condition_areas, existing - len(remove_evidence) + stored)
-        changed = sorted(k for k in after if before.get(k) != after[k])
-        reflection_changed = _reflection(activity) != old_reflection
+        changed = _changed_keys(before, after)
         record_event(
             actor=actor,
             action="cpd_activity.update",
@@ -191,7 +210,7 @@ def cpd_activity_update(
             },
             request=request,
         )
-    return activity
+    return True
 
 
 def cpd_activity_delete(
@@ -213,44 +232,59 @@ def cpd_activity_delete(
         activity.delete()
 
 
+def _save_practice_summary(
+    *, actor: User, profile: TrainerProfile, text: str, request: HttpRequest | None
+) -> TrainerProfile:
+    """Inside the caller's transaction: save and audit the summary if it changed."""
+    profile = TrainerProfile.objects.select_for_update().get(pk=profile.pk)
+    text = text.strip()
+    if profile.practice_summary == text:
+        return profile
+    profile.practice_summary = text
+    profile.save(update_fields=["practice_summary"])
+    record_event(
+        actor=actor,
+        action="practice_summary.update",
+        target=profile,
+        target_label=f"Practice summary of {profile}",
+        after={"practice_summary": "changed"},
+        request=request,
+    )
+    return profile
+
+
 def cpd_practice_summary_update(
     *, actor: User, profile: TrainerProfile, text: str, request: HttpRequest | None = None
 ) -> TrainerProfile:
+    """Save the practice summary alone (no export)."""
     if getattr(actor, "trainer_profile", None) != profile:
         raise CPDError("Only the trainer can change their practice summary.")
-    text = text.strip()
     with transaction.atomic():
-        profile = TrainerProfile.objects.select_for_update().get(pk=profile.pk)
-        if profile.practice_summary == text:
-            return profile
-        profile.practice_summary = text
-        profile.save(update_fields=["practice_summary"])
-        record_event(
-            actor=actor,
-            action="practice_summary.update",
-            target=profile,
-            target_label=f"Practice summary of {profile}",
-            after={"practice_summary": "changed"},
-            request=request,
-        )
-    return profile
+        return _save_practice_summary(actor=actor, profile=profile, text=text, request=request)
 
 
 def cpd_portfolio_export(
     *,
     actor: User,
     profile: TrainerProfile,
+    practice_summary: str,
     start: dt.date,
     end: dt.date,
     fmt: str,
     reflections: int,
     activities: int,
     request: HttpRequest | None = None,
-) -> None:
-    """Record that a portfolio left the system (the caller renders it)."""
+) -> TrainerProfile:
+    """Record that a portfolio left the system, saving the summary it opened with.
+
+    The caller renders the portfolio first: a rendering failure leaves the profile as it was.
+    """
     if getattr(actor, "trainer_profile", None) != profile:
         raise CPDError("Only the trainer can export their CPD portfolio.")
     with transaction.atomic():
+        profile = _save_practice_summary(
+            actor=actor, profile=profile, text=practice_summary, request=request
+        )
         record_event(
             actor=actor,
             action="cpd_portfolio.export",
@@ -265,3 +299,4 @@ def cpd_portfolio_export(
             },
             request=request,
         )
+    return profile

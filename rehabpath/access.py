@@ -41,6 +41,17 @@ def trainer_profile_of(user):
     return user.trainer_profile
 
 
+def _trainer_owned(user, obj, *, write: bool, what: str):
+    """The rule for anything a trainer owns: owner reads and writes, staff read, others 404."""
+    if has_role(user, Role.TRAINER) and obj.trainer_id == user.trainer_profile.id:
+        return obj
+    if has_role(user, Role.STAFF):
+        if write:
+            raise PermissionDenied(f"Only the trainer can change their own {what}.")
+        return obj
+    raise Http404(f"No such {what}.")
+
+
 def get_trainer_record_for_user(user, queryset, public_id, *, write: bool = False):
     """One of a trainer's records (qualification, insurance, DBS check, CPD activity).
 
@@ -51,14 +62,7 @@ def get_trainer_record_for_user(user, queryset, public_id, *, write: bool = Fals
         record = queryset.select_related("trainer__user").get(public_id=public_id)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404("No such record.") from None
-    is_owner = has_role(user, Role.TRAINER) and record.trainer_id == user.trainer_profile.id
-    if is_owner:
-        return record
-    if has_role(user, Role.STAFF):
-        if write:
-            raise PermissionDenied("Only the trainer can change their own record.")
-        return record
-    raise Http404("No such record.")
+    return _trainer_owned(user, record, write=write, what="record")
 
 
 def get_evidence_for_user(user, public_id, *, write: bool = False):
@@ -73,11 +77,4 @@ def get_evidence_for_user(user, public_id, *, write: bool = False):
         evidence = EvidenceFile.objects.select_related("trainer__user").get(public_id=public_id)
     except (EvidenceFile.DoesNotExist, ValueError, TypeError):
         raise Http404("No such file.") from None
-    is_owner = has_role(user, Role.TRAINER) and evidence.trainer_id == user.trainer_profile.id
-    if is_owner:
-        return evidence
-    if has_role(user, Role.STAFF):
-        if write:
-            raise PermissionDenied("Only the trainer can change their own evidence.")
-        return evidence
-    raise Http404("No such file.")
+    return _trainer_owned(user, evidence, write=write, what="evidence")

@@ -1,4 +1,10 @@
+import datetime as dt
+
 from django import forms
+
+
+def _utc_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
 
 
 class SignupDetailsForm(forms.Form):
@@ -46,8 +52,9 @@ class AuditFilterForm(forms.Form):
             events = events.filter(target_type__icontains=data["target_type"].strip())
         if data["target_id"]:
             events = events.filter(target_id=data["target_id"].strip())
+        # The log shows UTC times, so its days are UTC days too.
         if data["since"]:
-            events = events.filter(occurred_at__date__gte=data["since"])
+            events = events.filter(occurred_at__gte=_utc_midnight(data["since"]))
         if data["until"]:
-            events = events.filter(occurred_at__date__lte=data["until"])
+            events = events.filter(occurred_at__lt=_utc_midnight(data["until"] + dt.timedelta(1)))
         return events

@@ -5,14 +5,16 @@ _body.html. The ledger row holds only plain values; anything secret or short-liv
 password-reset link) is built at send time by a context builder registered for the template.
 """
 
+import datetime as dt
 from collections.abc import Callable
+from enum import StrEnum
 from smtplib import SMTPException
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -64,13 +66,34 @@ def mail_enqueue(
     return delivery
 
 
-def mail_deliver(delivery_id: int) -> bool:
-    """Send one ledger row if nobody has claimed it yet. True when this call sent it."""
-    claimed = MailDelivery.objects.filter(
-        pk=delivery_id, status=MailDelivery.Status.PENDING
-    ).update(status=MailDelivery.Status.SENDING, attempts=F("attempts") + 1)
+class Outcome(StrEnum):
+    SENT = "sent"  # this call sent it
+    DONE = "done"  # sent (or given up) before: nothing to do
+    BUSY = "busy"  # another worker holds a live claim: look again once the lease runs out
+
+
+def claim_lease() -> dt.timedelta:
+    """How long a claim protects a row: a worker is killed at the hard time limit anyway."""
+    return dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+
+
+def mail_deliver(delivery_id: int) -> Outcome:
+    """Send one ledger row unless it is sent or claimed by a live worker.
+
+    The claim is a conditional UPDATE: of two workers running the same delivery, one gets the
+    row. A claim older than the lease belongs to a worker that died mid-send, so it is taken
+    over: a crash can cause (rarely) a second copy, never a lost mail.
+    """
+    now = timezone.now()
+    claimable = Q(status=MailDelivery.Status.PENDING) | Q(
+        status=MailDelivery.Status.SENDING, claimed_at__lt=now - claim_lease()
+    )
+    claimed = MailDelivery.objects.filter(claimable, pk=delivery_id).update(
+        status=MailDelivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
     if claimed != 1:
-        return False  # sent already, being sent by another worker, or gone
+        held = MailDelivery.objects.filter(pk=delivery_id, status=MailDelivery.Status.SENDING)
+        return Outcome.BUSY if held.exists() else Outcome.DONE
     delivery = MailDelivery.objects.select_related("recipient").get(pk=delivery_id)
     try:
         _render(delivery).send()  # through MAILERS["default"]
@@ -86,7 +109,7 @@ def mail_deliver(delivery_id: int) -> bool:
     MailDelivery.objects.filter(pk=delivery_id).update(
         status=MailDelivery.Status.SENT, sent_at=timezone.now(), last_error=""
     )
-    return True
+    return Outcome.SENT
 
 
 def mail_give_up(delivery_id: int) -> None:

@@ -66,17 +66,29 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.name.split(" ")[0] if self.name else self.email
 
 
+class AuditEventQuerySet(models.QuerySet):
+    """Bulk changes are refused like single ones: the log is append-only."""
+
+    def update(self, **kwargs):
+        raise PermissionError("Audit events are append-only.")
+
+    def delete(self):
+        raise PermissionError("Audit events are append-only.")
+
+
 class AuditEvent(models.Model):
     """An append-only record of one change of state.
 
-    Rows are written by rehabpath.audit.record_event only. The model refuses updates and
-    deletes, and a database trigger (migration 0002) refuses them underneath the ORM too.
+    Rows are written by rehabpath.audit.record_event only. The model and its queryset refuse
+    updates and deletes; on PostgreSQL a trigger (migration 0002) refuses them underneath the
+    ORM too. An actor with events cannot be deleted (PROTECT): accounts are deactivated or
+    pseudonymised instead, so the log keeps pointing at them.
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
     )
     # Kept as text so the record survives the actor's erasure.
     actor_label = models.CharField(max_length=254, blank=True)
@@ -88,6 +100,8 @@ class AuditEvent(models.Model):
     after = models.JSONField(default=dict, blank=True)
     reason = models.TextField(blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
@@ -127,6 +141,9 @@ class MailDelivery(models.Model):
     context = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # When a worker claimed the row; a claim older than the task time limit is a crashed
+    # worker's, and may be taken over (see rehabpath.mail.mail_deliver).
+    claimed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=255, blank=True)

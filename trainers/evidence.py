@@ -22,12 +22,12 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 
+from trainers.filetypes import extension_for
 from trainers.models import EvidenceFile, TrainerProfile
 
 logger = logging.getLogger(__name__)
 
 ALLOWED_TYPES = "PDF, PNG or JPEG"
-EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
 # What the browser's file picker offers; a hint only, the content decides.
 ACCEPT = "application/pdf,image/png,image/jpeg,.pdf,.png,.jpg,.jpeg"
 HEAD_BYTES = 4096
@@ -212,4 +212,4 @@ def download_name(evidence: EvidenceFile) -> str:
     stem = PurePath(evidence.original_name or "evidence").stem
     ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", ascii_stem).strip("._-")[:80] or "evidence"
-    return f"{safe}.{EXTENSIONS.get(evidence.mime_type, 'bin')}"
+    return f"{safe}.{extension_for(evidence.mime_type)}"

@@ -248,6 +248,16 @@ class EvidenceAddForm(forms.Form):
         return cleaned
 
 
+def fingerprint_field() -> forms.CharField:
+    """The record as the verifier saw it (`record_fingerprint`), set by the review page."""
+    return forms.CharField(
+        label="Record version",
+        widget=forms.HiddenInput,
+        max_length=64,
+        error_messages={"required": "This page is out of date: open the record again."},
+    )
+
+
 class VerifyForm(forms.Form):
     method = forms.ChoiceField(
         label="How did you verify it?",
@@ -263,6 +273,7 @@ class VerifyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What you checked, e.g. “Certificate matches the Active IQ register entry”.",
     )
+    fingerprint = fingerprint_field()
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "verify")
@@ -283,6 +294,7 @@ class RejectForm(forms.Form):
         help_text="The trainer reads this: say what is wrong and what would put it right.",
         error_messages={"required": "Give the reason for rejecting this record."},
     )
+    fingerprint = fingerprint_field()
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "reject")

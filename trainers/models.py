@@ -11,6 +11,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from trainers.filetypes import extension_for, label_for
+
 EXPIRING_SOON_DAYS = 90
 
 
@@ -25,7 +27,7 @@ class TrainerProfile(models.Model):
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     # The CPD year runs from this anniversary (day and month); defaults to joining.
-    cpd_year_start = models.DateField(default=dt.date.today)
+    cpd_year_start = models.DateField(default=timezone.localdate)
     practice_summary = models.TextField(
         blank=True,
         help_text="A short summary of your practice, printed at the top of your CPD portfolio.",
@@ -221,9 +223,7 @@ class DBSCheck(VerifiableRecord):
 
 def evidence_upload_to(instance: "EvidenceFile", filename: str) -> str:
     # Random name, no trace of the uploaded name; the extension follows the detected type.
-    ext = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(
-        instance.mime_type, "bin"
-    )
+    ext = extension_for(instance.mime_type)
     return f"evidence/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.{ext}"
 
 
@@ -259,6 +259,4 @@ class EvidenceFile(models.Model):
 
     @property
     def type_label(self) -> str:
-        return {"application/pdf": "PDF", "image/png": "PNG image", "image/jpeg": "JPEG image"}.get(
-            self.mime_type, self.mime_type
-        )
+        return label_for(self.mime_type)

@@ -6,6 +6,8 @@ log and which facts a trainer or a verifier reads.
 """
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -60,12 +62,6 @@ class RecordKind:
     def url_for_review(self, record: VerifiableRecord) -> str:
         return reverse(
             "trainers:verification_review",
-            kwargs={"kind": self.slug, "public_id": record.public_id},
-        )
-
-    def url_for_evidence_add(self, record: VerifiableRecord) -> str:
-        return reverse(
-            "trainers:record_evidence_add",
             kwargs={"kind": self.slug, "public_id": record.public_id},
         )
 
@@ -196,6 +192,49 @@ FACTS: dict[str, Callable[[VerifiableRecord], list[tuple[str, str]]]] = {
 
 def record_facts(record: VerifiableRecord) -> list[tuple[str, str]]:
     return FACTS[kind_of(record).slug](record)
+
+
+# The decision about a record, not its content: a fingerprint ignores them.
+VERIFICATION_FIELDS = frozenset(
+    {
+        "status",
+        "submitted_at",
+        "verified_by",
+        "verification_method",
+        "verification_note",
+        "verified_on",
+        "rejection_reason",
+    }
+)
+
+
+def record_fingerprint(record: VerifiableRecord) -> str:
+    """A digest of what a verifier reviews: the record's own fields and its evidence files.
+
+    The review page carries it in the verify and reject forms; the services refuse a decision
+    when the record no longer has it, so staff never decide on content they have not seen.
+    Uses the prefetched evidence when there is some, else one query.
+    """
+    fields = {
+        f.attname: _canonical(getattr(record, f.attname))
+        for f in record._meta.concrete_fields
+        if f.name not in VERIFICATION_FIELDS
+    }
+    evidence = sorted(e.sha256 for e in record.evidence.all())
+    payload = json.dumps(
+        {"kind": kind_of(record).slug, "fields": fields, "evidence": evidence}, sort_keys=True
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, Decimal):  # 5000000 and 5000000.00 are the same cover
+        return format(value.normalize(), "f")
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)  # UUIDs
 
 
 def verification_summary(record: VerifiableRecord) -> str:

@@ -25,7 +25,7 @@ from trainers.models import (
     VerificationMethod,
     VerificationStatus,
 )
-from trainers.records import RecordKind, kind_of, today
+from trainers.records import RecordKind, kind_of, record_fingerprint, today
 
 PENDING = VerificationStatus.PENDING
 VERIFIED = VerificationStatus.VERIFIED
@@ -39,6 +39,9 @@ DECISION_RESET = {
     "verified_on": None,
     "rejection_reason": "",
 }
+
+
+STALE_REVIEW = "The trainer changed this record while you were reviewing it: review it again."
 
 
 class RecordError(Exception):
@@ -69,15 +72,16 @@ def _locked(record: VerifiableRecord) -> VerifiableRecord:
     )
 
 
-def _back_to_pending(record: VerifiableRecord) -> bool:
-    """Send a decided record back to staff. True when its status changed."""
+def _back_to_pending(record: VerifiableRecord) -> VerificationStatus | None:
+    """Send a decided record back to staff: the status it left, None if it was pending."""
     if record.status == PENDING:
-        return False
+        return None
+    left = VerificationStatus(record.status)
     record.status = PENDING
     record.submitted_at = timezone.now()
     for name, value in DECISION_RESET.items():
         setattr(record, name, value)
-    return True
+    return left
 
 
 def record_create(
@@ -118,12 +122,12 @@ def record_update(
     add_files: list[CheckedUpload],
     remove_files: list[EvidenceFile],
     request: HttpRequest | None = None,
-) -> bool:
+) -> VerificationStatus | None:
     """Change a record's fields and evidence in one go.
 
     A verified (or rejected) record whose fields or evidence change goes back to pending:
-    staff verified what was there, not what is there now. Returns whether the record went
-    back to pending.
+    staff verified what was there, not what is there now. Returns the status the record left
+    (verified or rejected) when it went back to pending, else None.
     """
     kind = kind_of(record)
     with atomic_with_evidence() as written:
@@ -136,7 +140,7 @@ def record_update(
             setattr(locked, name, value)
         removing = _own_evidence(locked, remove_files)
         if not changed and not removing and not add_files:
-            return False
+            return None
         old_status = locked.status
         reopened = _back_to_pending(locked)
         locked.save()
@@ -182,8 +186,8 @@ def record_evidence_add(
     actor: User,
     files: list[CheckedUpload],
     request: HttpRequest | None = None,
-) -> bool:
-    """Add files to a record; a verified record goes back to pending. True if it did."""
+) -> VerificationStatus | None:
+    """Add files to a record; a decided record goes back to pending (see `record_update`)."""
     if not files:
         raise RecordError("Choose at least one file to upload.")
     return record_update(
@@ -193,8 +197,8 @@ def record_evidence_add(
 
 def record_evidence_remove(
     *, evidence: EvidenceFile, actor: User, request: HttpRequest | None = None
-) -> bool:
-    """Remove one file from its record; a verified record goes back to pending. True if it did."""
+) -> VerificationStatus | None:
+    """Remove one file from its record; a decided record goes back to pending (as above)."""
     record = evidence.record
     if record is None or not isinstance(record, VerifiableRecord):
         raise RecordError("This file does not belong to a record that staff verify.")
@@ -215,9 +219,15 @@ def record_verify(
     method: str,
     note: str,
     verified_on: dt.date,
+    expected_fingerprint: str | None = None,
     request: HttpRequest | None = None,
 ) -> VerifiableRecord:
-    """Programme staff confirm a pending record against its evidence or its source."""
+    """Programme staff confirm a pending record against its evidence or its source.
+
+    `expected_fingerprint` is `record_fingerprint` of the record as the verifier saw it; the
+    review page always passes it. Only callers that show nobody the record (the demo data)
+    leave it out.
+    """
     kind = kind_of(record)
     if method not in VerificationMethod.values:
         raise RecordError("Choose how you verified this record.")
@@ -225,7 +235,7 @@ def record_verify(
         raise RecordError("The verification date cannot be in the future.")
     with atomic_with_evidence():
         locked = _locked(record)
-        _check_decider(locked, actor)
+        _check_decider(locked, actor, expected_fingerprint)
         locked.status = VERIFIED
         locked.verified_by = actor
         locked.verification_method = method
@@ -257,16 +267,20 @@ def record_reject(
     record: VerifiableRecord,
     actor: User,
     reason: str,
+    expected_fingerprint: str | None = None,
     request: HttpRequest | None = None,
 ) -> VerifiableRecord:
-    """Programme staff turn a pending record down; the trainer reads the reason."""
+    """Programme staff turn a pending record down; the trainer reads the reason.
+
+    `expected_fingerprint` as for `record_verify`.
+    """
     kind = kind_of(record)
     reason = reason.strip()
     if not reason:
         raise RecordError("Give the reason for rejecting: the trainer reads it to put it right.")
     with atomic_with_evidence():
         locked = _locked(record)
-        _check_decider(locked, actor)
+        _check_decider(locked, actor, expected_fingerprint)
         locked.status = REJECTED
         locked.verified_by = actor
         locked.verification_method = ""
@@ -288,7 +302,7 @@ def record_reject(
     return record
 
 
-def _check_decider(record: VerifiableRecord, actor: User) -> None:
+def _check_decider(record: VerifiableRecord, actor: User, expected_fingerprint: str | None) -> None:
     if not actor.is_staff:
         raise RecordError("Only programme staff verify records.")
     if record.trainer.user_id == actor.pk:
@@ -301,6 +315,10 @@ def _check_decider(record: VerifiableRecord, actor: User) -> None:
             f"This record is no longer waiting for verification: it is "
             f"{record.get_status_display().lower()}."
         )
+    # Under the record's lock: record_update takes the same lock before it changes the fields
+    # or the evidence, so what is compared here is what gets decided.
+    if expected_fingerprint is not None and expected_fingerprint != record_fingerprint(record):
+        raise RecordError(STALE_REVIEW)
 
 
 def _attach(

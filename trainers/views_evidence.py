@@ -12,7 +12,7 @@ from trainers.evidence import download_name
 from trainers.models import VerifiableRecord
 from trainers.records import kind_of
 from trainers.services import RecordError, record_evidence_remove
-from trainers.views_records import BACK_TO_PENDING
+from trainers.views_records import warn_back_to_pending
 
 
 @require_GET
@@ -46,11 +46,10 @@ def evidence_remove(request: HttpRequest, public_id) -> HttpResponse:
         # CPD evidence is managed from the CPD log, not here.
         raise Http404("No such record file.")
     try:
-        reopened = record_evidence_remove(evidence=evidence, actor=request.user, request=request)
+        left = record_evidence_remove(evidence=evidence, actor=request.user, request=request)
     except RecordError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, f"“{evidence.original_name}” removed.")
-        if reopened:
-            messages.warning(request, BACK_TO_PENDING)
+        warn_back_to_pending(request, left)
     return redirect(kind_of(record).url("detail", record))

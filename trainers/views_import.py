@@ -50,7 +50,7 @@ class BulkImportForm(forms.Form):
     )
 
 
-def _render_upload(request, form, *, status=200):
+def _render_upload(request, form):
     result = request.session.pop(RESULT_KEY, None) if request.method == "GET" else None
     return render(
         request,
@@ -66,7 +66,6 @@ def _render_upload(request, form, *, status=200):
             .order_by("level", "name"),
             "awarding_bodies": AwardingBody.objects.order_by("name"),
         },
-        status=status,
     )
 
 
@@ -84,7 +83,6 @@ def _render_preview(request, preview: ImportPreview, *, refusal: str = ""):
             "warnings": preview.warnings,
             "new_trainers": preview.new_trainers,
         },
-        status=200,
     )
 
 

@@ -29,9 +29,24 @@ from trainers.services import (
 STORAGE_FAILED = (
     "We could not store your files, so nothing was saved. Please try again in a moment."
 )
-BACK_TO_PENDING = (
-    "Because a verified record changed, it is back with programme staff for verification."
-)
+# After a change sent a decided record back to programme staff, by the status it left.
+BACK_TO_PENDING = {
+    VerificationStatus.VERIFIED: (
+        "Because you changed a verified record, it is pending again: programme staff will "
+        "re-verify it, and it does not count until they do."
+    ),
+    VerificationStatus.REJECTED: (
+        "Your corrected record has been resubmitted to programme staff for verification."
+    ),
+}
+
+
+def warn_back_to_pending(request: HttpRequest, left: VerificationStatus | None) -> None:
+    """Tell the trainer their change sent the record back to staff (`left`: its old status)."""
+    if left == VerificationStatus.VERIFIED:  # it stopped counting: a warning
+        messages.warning(request, BACK_TO_PENDING[left])
+    elif left is not None:
+        messages.info(request, BACK_TO_PENDING[left])
 
 
 @role_required(Role.TRAINER)
@@ -96,7 +111,7 @@ def record_edit(request: HttpRequest, kind: RecordKind, public_id) -> HttpRespon
             messages.info(request, "Nothing changed.")
             return redirect(kind.url("detail", record))
         try:
-            reopened = record_update(
+            left = record_update(
                 record=record,
                 actor=request.user,
                 changes=form.record_fields(),
@@ -110,8 +125,7 @@ def record_edit(request: HttpRequest, kind: RecordKind, public_id) -> HttpRespon
             form.add_error(None, STORAGE_FAILED)
         else:
             messages.success(request, f"{kind.label} updated.")
-            if reopened:
-                messages.warning(request, BACK_TO_PENDING)
+            warn_back_to_pending(request, left)
             _warn(request, record)
             return redirect(kind.url("detail", record))
     return _render_form(request, kind, form, record=record, title=title)
@@ -158,7 +172,7 @@ def evidence_add(request: HttpRequest, kind: RecordKind, public_id) -> HttpRespo
     form = EvidenceAddForm(request.POST, request.FILES, existing=len(record.evidence.all()))
     if form.is_valid():
         try:
-            reopened = record_evidence_add(
+            left = record_evidence_add(
                 record=record,
                 actor=request.user,
                 files=form.cleaned_data["evidence"],
@@ -171,8 +185,7 @@ def evidence_add(request: HttpRequest, kind: RecordKind, public_id) -> HttpRespo
         else:
             count = len(form.cleaned_data["evidence"])
             messages.success(request, f"{count} file{'s' if count != 1 else ''} added.")
-            if reopened:
-                messages.warning(request, BACK_TO_PENDING)
+            warn_back_to_pending(request, left)
             return redirect(kind.url("detail", record))
     return record_detail(request, kind, public_id, evidence_form=form)
 

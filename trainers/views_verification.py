@@ -10,7 +10,7 @@ from rehabpath.models import AuditEvent
 from rehabpath.roles import Role
 from trainers.forms import RejectForm, VerifyForm
 from trainers.models import VerificationStatus
-from trainers.records import RecordKind, record_facts, verification_summary
+from trainers.records import RecordKind, record_facts, record_fingerprint, verification_summary
 from trainers.selectors import verification_queue as pending_records
 from trainers.services import RecordError, record_reject, record_verify
 from trainers.views_records import record_warnings
@@ -42,20 +42,23 @@ def verification_review(
     history = AuditEvent.objects.filter(
         target_type=record._meta.label_lower, target_id=str(record.public_id)
     ).order_by("occurred_at", "id")
+    evidence = list(record.evidence.all())
+    # What this page shows; a form re-shown with errors keeps the fingerprint first posted.
+    seen = {"fingerprint": record_fingerprint(record)}
     context = {
         "kind": kind,
         "record": record,
         "status": record.display_status(),
         "facts": record_facts(record),
         "warnings": record_warnings(record),
-        "evidence": list(record.evidence.all()),
+        "evidence": evidence,
         "decision": verification_summary(record),
         "history": history,
         "own": own,
         "own_message": OWN_RECORD,
         "can_decide": pending and not own,
-        "verify_form": verify_form or VerifyForm(),
-        "reject_form": reject_form or RejectForm(),
+        "verify_form": verify_form or VerifyForm(initial=seen),
+        "reject_form": reject_form or RejectForm(initial=seen),
     }
     return render(request, "trainers/verification_review.html", context)
 
@@ -74,6 +77,7 @@ def record_verify_view(request: HttpRequest, kind: RecordKind, public_id) -> Htt
             method=form.cleaned_data["method"],
             note=form.cleaned_data["note"],
             verified_on=form.cleaned_data["verified_on"],
+            expected_fingerprint=form.cleaned_data["fingerprint"],
             request=request,
         )
     except RecordError as error:
@@ -92,7 +96,11 @@ def record_reject_view(request: HttpRequest, kind: RecordKind, public_id) -> Htt
         return verification_review(request, kind, public_id, reject_form=form)
     try:
         record_reject(
-            record=record, actor=request.user, reason=form.cleaned_data["reason"], request=request
+            record=record,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            expected_fingerprint=form.cleaned_data["fingerprint"],
+            request=request,
         )
     except RecordError as error:
         messages.error(request, error.message)

@@ -10,41 +10,12 @@ from django.utils import timezone
 from qualifications.models import ConditionArea, CPDActivity
 from qualifications.scoring import CPDYear, day_label, fmt_number
 from qualifications.services_cpd import CPDActivityData
-from trainers.evidence import (
-    ACCEPT,
-    ALLOWED_TYPES,
-    CheckedUpload,
-    size_limit_label,
-    validate_upload,
-)
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; each is checked by content (trainers.evidence)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        cleaned, errors = [], []
-        for upload in files:
-            try:
-                cleaned.append(validate_upload(super().clean(upload, initial)))
-            except ValidationError as error:
-                errors.extend(error.error_list)
-        if errors:
-            raise ValidationError(errors)
-        return cleaned
+from trainers.evidence import ALLOWED_TYPES, CheckedUpload, size_limit_label
+from trainers.forms import EvidenceField
 
 
 class CPDActivityForm(forms.ModelForm):
-    evidence = MultipleFileField(required=False, label="Add evidence (optional)")
+    evidence = EvidenceField(label="Add evidence (optional)")
     remove_evidence = forms.ModelMultipleChoiceField(
         queryset=None,
         required=False,

@@ -7,13 +7,8 @@ from qualifications.models import AwardingBody, QualificationType, TrainerQualif
 from trainers.forms import DateInput, RecordForm, validate_not_future, validate_plausible
 
 
-class QualificationTypeChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: QualificationType) -> str:
-        return str(obj)
-
-
 class TrainerQualificationForm(RecordForm):
-    qualification_type = QualificationTypeChoiceField(
+    qualification_type = forms.ModelChoiceField(
         label="Qualification",
         queryset=QualificationType.objects.none(),
         empty_label="Choose a qualification",

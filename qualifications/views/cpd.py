@@ -8,6 +8,9 @@ Who sees what:
 - mentors and clinic admins never see CPD entries or reflections (404).
 """
 
+import copy
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -50,6 +53,12 @@ from rehabpath.access import get_trainer_record_for_user, role_required, trainer
 from rehabpath.roles import Role
 
 PAGE_SIZE = 25
+RENDER_FAILED = (
+    "Your portfolio could not be made just now, so nothing was downloaded or saved. "
+    "Try again in a minute."
+)
+
+logger = logging.getLogger(__name__)
 
 
 def _get_activity(request: HttpRequest, public_id, *, write: bool = False) -> CPDActivity:
@@ -132,7 +141,7 @@ def cpd_edit(request: HttpRequest, public_id) -> HttpResponse:
     form = CPDActivityForm(request.POST or None, request.FILES or None, instance=activity)
     if request.method == "POST" and form.is_valid():
         try:
-            activity = cpd_activity_update(
+            changed = cpd_activity_update(
                 actor=request.user,
                 activity=activity,
                 data=form.data_for_service(),
@@ -143,7 +152,10 @@ def cpd_edit(request: HttpRequest, public_id) -> HttpResponse:
         except CPDError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            _say_progress(request, activity.trainer, f"“{activity.title}” is updated.")
+            if changed:
+                _say_progress(request, activity.trainer, f"“{activity.title}” is updated.")
+            else:
+                messages.info(request, "Nothing changed.")
             return redirect("qualifications:cpd_detail", public_id=activity.public_id)
     return _render_form(request, form, activity=activity)
 
@@ -243,28 +255,38 @@ def cpd_export(request: HttpRequest) -> HttpResponse:
 def _export(request, profile, form, activities) -> HttpResponse:
     data = form.cleaned_data
     output = request.POST.get("output", "pdf")
-    profile = cpd_practice_summary_update(
-        actor=request.user, profile=profile, text=data["practice_summary"], request=request
-    )
     if output == "save":
+        cpd_practice_summary_update(
+            actor=request.user, profile=profile, text=data["practice_summary"], request=request
+        )
         messages.success(request, "Your practice summary is saved.")
         query = f"?start={data['start']:%Y-%m-%d}&end={data['end']:%Y-%m-%d}"
         return redirect(f"{request.path}{query}")
-    chosen = {a.public_id for a in data["reflections"]}
+    # Render with the summary as typed, then save it with the export's audit event: a
+    # rendering failure leaves the profile as it was.
+    shown = copy.copy(profile)
+    shown.practice_summary = data["practice_summary"].strip()
     portfolio = build_portfolio(
-        profile=profile,
+        profile=shown,
         start=data["start"],
         end=data["end"],
-        reflection_ids=chosen,
+        reflection_ids={a.public_id for a in data["reflections"]},
         activities=activities,
     )
-    if output == "csv":
-        body, content_type, ext = render_portfolio_csv(portfolio), "text/csv; charset=utf-8", "csv"
-    else:
-        body, content_type, ext = render_portfolio_pdf(portfolio), "application/pdf", "pdf"
+    ext = "csv" if output == "csv" else "pdf"
+    try:
+        if ext == "csv":
+            body, content_type = render_portfolio_csv(portfolio), "text/csv; charset=utf-8"
+        else:
+            body, content_type = render_portfolio_pdf(portfolio), "application/pdf"
+    except Exception as error:  # WeasyPrint can fail in many ways; the trainer can retry
+        logger.exception("CPD portfolio rendering failed")
+        hint = " If the PDF fails again, download the CSV instead." if ext == "pdf" else ""
+        raise CPDError(RENDER_FAILED + hint) from error
     cpd_portfolio_export(
         actor=request.user,
         profile=profile,
+        practice_summary=data["practice_summary"],
         start=data["start"],
         end=data["end"],
         fmt=ext,

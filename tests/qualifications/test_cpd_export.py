@@ -211,6 +211,45 @@ def test_saving_only_the_summary_exports_nothing(client_for, trainer_user, log):
     assert not AuditEvent.objects.filter(action="cpd_portfolio.export").exists()
 
 
+def test_a_pdf_that_cannot_be_made_leaves_the_summary_and_says_so(
+    client_for, trainer_user, log, monkeypatch
+):
+    profile = trainer_user.trainer_profile
+    profile.practice_summary = "The old summary."
+    profile.save()
+
+    def broken(portfolio):
+        raise OSError("fontconfig went away")
+
+    monkeypatch.setattr("qualifications.views.cpd.render_portfolio_pdf", broken)
+    response = _post(client_for(trainer_user), log, "pdf", practice_summary="A new summary.")
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Your portfolio could not be made just now, so nothing was downloaded or saved. "
+        "Try again in a minute. If the PDF fails again, download the CSV instead."
+    ]
+    assert "A new summary." in response.content.decode()  # what was typed is kept
+    profile.refresh_from_db()
+    assert profile.practice_summary == "The old summary."
+    assert not AuditEvent.objects.filter(
+        action__in=["practice_summary.update", "cpd_portfolio.export"]
+    ).exists()
+
+
+def test_an_export_saves_a_changed_summary_with_its_audit_event(client_for, trainer_user, log):
+    client = client_for(trainer_user)
+    _post(client, log, "csv", practice_summary="  A new summary.  ")
+    profile = trainer_user.trainer_profile
+    profile.refresh_from_db()
+    assert profile.practice_summary == "A new summary."
+    assert AuditEvent.objects.filter(action="practice_summary.update").count() == 1
+    assert AuditEvent.objects.filter(action="cpd_portfolio.export").count() == 1
+
+    _post(client, log, "csv", practice_summary="A new summary.")  # unchanged: no second event
+    assert AuditEvent.objects.filter(action="practice_summary.update").count() == 1
+    assert AuditEvent.objects.filter(action="cpd_portfolio.export").count() == 2
+
+
 def test_an_empty_period_still_gives_a_readable_pdf(client_for, trainer_user):
     response = client_for(trainer_user).post(
         reverse(URL), {"start": "01/01/2020", "end": "31/12/2020", "output": "pdf"}

@@ -219,6 +219,67 @@ def test_trainer_edits_an_activity_and_the_audit_keeps_what_changed(
     assert "Something new." not in str(event.after)
 
 
+def test_an_edit_that_changes_nothing_saves_and_audits_nothing(client_for, trainer_user):
+    activity = factories.CPDActivityFactory(trainer=trainer_user.trainer_profile)
+    _attach(activity)
+    long_ago = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    CPDActivity.objects.filter(pk=activity.pk).update(updated_at=long_ago)
+    client = client_for(trainer_user)
+    response = client.post(
+        reverse("qualifications:cpd_edit", args=[activity.public_id]),
+        _form(
+            date=activity.date.isoformat(),
+            title=f"  {activity.title} ",  # stripped, so the same
+            provider=activity.provider,
+            hours="3.00",  # stored as 3: the same number
+            what_i_did=activity.what_i_did,
+            what_i_learnt=activity.what_i_learnt,
+            how_it_benefits=activity.how_it_benefits,
+        ),
+    )
+    assert response.status_code == 302
+    activity.refresh_from_db()
+    assert activity.updated_at == long_ago
+    assert activity.evidence.count() == 1
+    assert not AuditEvent.objects.filter(action="cpd_activity.update").exists()
+    page = client.get(response["Location"])
+    assert [str(m) for m in page.context["messages"]] == ["Nothing changed."]
+
+
+def test_an_edit_that_only_adds_evidence_is_saved_and_audited(client_for, trainer_user):
+    activity = factories.CPDActivityFactory(trainer=trainer_user.trainer_profile)
+    upload = SimpleUploadedFile("Notes.pdf", pdf_bytes(), content_type="application/pdf")
+    response = client_for(trainer_user).post(
+        reverse("qualifications:cpd_edit", args=[activity.public_id]),
+        _form(
+            date=activity.date.isoformat(),
+            title=activity.title,
+            hours="3",
+            what_i_did=activity.what_i_did,
+            what_i_learnt=activity.what_i_learnt,
+            how_it_benefits=activity.how_it_benefits,
+            evidence=[upload],
+        ),
+    )
+    assert response.status_code == 302
+    assert activity.evidence.get().original_name == "Notes.pdf"
+    event = AuditEvent.objects.get(action="cpd_activity.update")
+    assert event.before == {"evidence_files": 0}
+    assert event.after == {"evidence_files": 1}
+
+
+def test_an_empty_evidence_file_is_refused_by_name(client_for, trainer_user):
+    empty = SimpleUploadedFile("blank.pdf", b"", "application/pdf")
+    response = client_for(trainer_user).post(
+        reverse("qualifications:cpd_add"), _form(evidence=[empty])
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["evidence"] == [
+        "“blank.pdf” is empty. Choose the file again."
+    ]
+    assert not CPDActivity.objects.exists()
+
+
 def test_removed_evidence_leaves_storage_once_the_edit_commits(
     client_for, trainer_user, django_capture_on_commit_callbacks
 ):

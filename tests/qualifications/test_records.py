@@ -254,7 +254,9 @@ def test_editing_a_verified_qualification_returns_it_to_pending(
         qualification_data(catalogue["referral"], catalogue["body"], certificate_number="YMCA-9"),
         follow=True,
     )
-    assert "back with programme staff for verification" in response.content.decode()
+    assert "Because you changed a verified record, it is pending again" in (
+        response.content.decode()
+    )
     qualification.refresh_from_db()
     assert qualification.status == VerificationStatus.PENDING
     assert qualification.certificate_number == "YMCA-9"

@@ -169,3 +169,42 @@ def test_without_a_trusted_proxy_the_forwarded_header_is_ignored(rf, db):
     request = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.9", REMOTE_ADDR="10.0.0.2")
     event = record_event(actor=None, action="test.proxy", target_type="x", request=request)
     assert event.ip_address == "10.0.0.2"
+
+
+def test_audit_date_filters_use_utc_days_like_the_log(client_for, staff_user):
+    import datetime as dt
+
+    from rehabpath.models import AuditEvent
+
+    late = AuditEvent.objects.create(
+        action="test.late", target_type="x",
+        occurred_at=dt.datetime(2026, 5, 31, 23, 30, tzinfo=dt.UTC),
+    )  # fmt: skip
+    response = client_for(staff_user).get("/audit/", {"since": "2026-06-01", "until": "2026-06-01"})
+    assert late not in response.context["page"].object_list
+    response = client_for(staff_user).get("/audit/", {"since": "2026-05-31", "until": "2026-05-31"})
+    assert late in response.context["page"].object_list
+
+
+def test_bulk_changes_to_the_audit_log_are_refused(db):
+    import pytest
+
+    from rehabpath.audit import record_event
+    from rehabpath.models import AuditEvent
+
+    record_event(actor=None, action="test.bulk", target_type="x")
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.all().update(action="changed")
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.all().delete()
+
+
+def test_a_user_with_audit_events_cannot_be_deleted(trainer_user):
+    import pytest
+    from django.db.models import ProtectedError
+
+    from rehabpath.audit import record_event
+
+    record_event(actor=trainer_user, action="test.protect", target_type="x")
+    with pytest.raises(ProtectedError):
+        trainer_user.delete()

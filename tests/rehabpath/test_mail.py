@@ -1,5 +1,6 @@
 """The once-only mail ledger and the mails trainers get from it."""
 
+import datetime as dt
 import re
 from smtplib import SMTPServerDisconnected
 from unittest import mock
@@ -10,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from rehabpath.celery import app as celery_app
-from rehabpath.mail import mail_deliver, mail_enqueue
+from rehabpath.mail import Outcome, claim_lease, mail_deliver, mail_enqueue
 from rehabpath.models import MailDelivery
 from tests.factories import TrainerQualificationFactory
 from trainers.records import QUALIFICATION
@@ -61,8 +62,8 @@ def test_a_delivery_is_sent_once_however_often_the_task_runs(trainer_user):
     delivery = mail_enqueue(
         recipient=trainer_user, subject_key="k", template="record_decision", context=CONTEXT
     )
-    assert mail_deliver(delivery.pk) is True
-    assert mail_deliver(delivery.pk) is False
+    assert mail_deliver(delivery.pk) is Outcome.SENT
+    assert mail_deliver(delivery.pk) is Outcome.DONE
     assert len(mail.outbox) == 1
     delivery.refresh_from_db()
     assert delivery.status == MailDelivery.Status.SENT
@@ -87,7 +88,7 @@ def test_a_transient_smtp_failure_leaves_the_mail_to_be_retried(trainer_user):
     assert delivery.status == MailDelivery.Status.PENDING
     assert "gone" in delivery.last_error
 
-    assert mail_deliver(delivery.pk) is True
+    assert mail_deliver(delivery.pk) is Outcome.SENT
     assert len(mail.outbox) == 1
 
 
@@ -97,7 +98,7 @@ def test_a_broken_template_marks_the_mail_failed_not_pending(trainer_user):
         mail_deliver(delivery.pk)
     delivery.refresh_from_db()
     assert delivery.status == MailDelivery.Status.FAILED
-    assert mail_deliver(delivery.pk) is False
+    assert mail_deliver(delivery.pk) is Outcome.DONE
 
 
 def test_the_trainer_is_mailed_when_staff_verify_their_record(
@@ -171,3 +172,21 @@ def test_imported_trainers_get_a_working_link_to_claim_their_account(
     assert response.status_code == 200
     assert b"password1" in response.content  # the set-a-password form, not "bad token"
     assert "token" not in str(MailDelivery.objects.get().context)
+
+
+def test_a_live_claim_is_left_alone_and_a_dead_one_is_taken_over(trainer_user):
+    delivery = mail_enqueue(
+        recipient=trainer_user, subject_key="k", template="record_decision", context=CONTEXT
+    )
+    # A worker claimed the row a moment ago and is still sending.
+    MailDelivery.objects.filter(pk=delivery.pk).update(
+        status=MailDelivery.Status.SENDING, claimed_at=timezone.now()
+    )
+    assert mail_deliver(delivery.pk) is Outcome.BUSY
+    assert mail.outbox == []
+
+    # That worker died mid-send: once its lease has run out, the mail still goes out.
+    stale = timezone.now() - claim_lease() - dt.timedelta(seconds=1)
+    MailDelivery.objects.filter(pk=delivery.pk).update(claimed_at=stale)
+    assert mail_deliver(delivery.pk) is Outcome.SENT
+    assert len(mail.outbox) == 1

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
+from qualifications.portfolio import KIND_LABELS
 from rehabpath.models import AuditEvent
 from tests import factories
 from tests.trainers.uploads import (
@@ -19,6 +20,7 @@ from tests.trainers.uploads import (
     upload,
 )
 from trainers.evidence import download_name
+from trainers.filetypes import EVIDENCE_TYPES, extension_for, label_for
 from trainers.models import EvidenceFile, Insurance, VerificationStatus
 
 INSURANCE_DATA = {
@@ -401,3 +403,24 @@ def test_service_counts_files_again_under_the_record_lock(trainer_user):
         )
     assert insurance.evidence.count() == 5
     assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("upload", "extension", "label"),
+    [(good_pdf, "pdf", "PDF"), (good_png, "png", "PNG image"), (good_jpeg, "jpg", "JPEG image")],
+)
+def test_stored_name_download_name_and_label_follow_the_one_type_table(
+    db, upload, extension, label
+):
+    insurance = factories.InsuranceFactory()
+    (evidence,) = attach(insurance, upload("scan.bin"))
+    assert EVIDENCE_TYPES[evidence.mime_type] == (extension, label)
+    assert evidence.file.name.endswith(f".{extension}")
+    assert download_name(evidence) == f"scan.{extension}"
+    assert evidence.type_label == label
+    assert KIND_LABELS[evidence.mime_type] == label
+
+
+def test_an_unknown_type_falls_back_to_bin_and_its_mime_type():
+    assert extension_for("text/html") == "bin"
+    assert label_for("text/html") == "text/html"

@@ -10,7 +10,13 @@ from rehabpath.models import AuditEvent
 from tests import factories
 from tests.trainers.test_evidence import INSURANCE_DATA, attach
 from tests.trainers.uploads import good_pdf
-from trainers.models import DBSCheck, DisplayStatus, Insurance, VerificationStatus
+from trainers.models import (
+    DBSCheck,
+    DisplayStatus,
+    Insurance,
+    TrainerProfile,
+    VerificationStatus,
+)
 
 TODAY = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
 
@@ -116,8 +122,14 @@ def test_editing_fields_of_a_verified_record_returns_it_to_pending(
     response = client_for(trainer_user).post(
         reverse("trainers:dbs_edit", args=[check.public_id]),
         {**DBS_DATA, "issued_on": "2025-10-01"},
+        follow=True,
     )
-    assert response.status_code == 302
+    assert response.redirect_chain[-1][0] == reverse("trainers:dbs_detail", args=[check.public_id])
+    assert [str(m) for m in response.context["messages"]] == [
+        "DBS check updated.",
+        "Because you changed a verified record, it is pending again: programme staff will "
+        "re-verify it, and it does not count until they do.",
+    ]
     check.refresh_from_db()
     assert check.status == VerificationStatus.PENDING
     assert check.issued_on == dt.date(2025, 10, 1)
@@ -158,8 +170,15 @@ def test_editing_a_rejected_record_resubmits_it(client_for, trainer_user, staff_
     response = client_for(trainer_user).post(
         reverse("trainers:insurance_edit", args=[insurance.public_id]),
         {**INSURANCE_DATA, "policy_number": "POL-123456"},
+        follow=True,
     )
-    assert response.status_code == 302
+    assert response.redirect_chain[-1][0] == reverse(
+        "trainers:insurance_detail", args=[insurance.public_id]
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        "Insurance updated.",
+        "Your corrected record has been resubmitted to programme staff for verification.",
+    ]
     insurance.refresh_from_db()
     assert insurance.status == VerificationStatus.PENDING
     assert insurance.rejection_reason == ""
@@ -272,3 +291,64 @@ QUERIES_RECORDS_PAGE = 16
 def test_nav_shows_my_records_to_trainers_only(client_for, trainer_user, staff_user):
     assert "My records" in client_for(trainer_user).get("/").content.decode()
     assert "My records" not in client_for(staff_user).get("/").content.decode()
+
+
+def test_adding_evidence_to_a_rejected_record_says_it_was_resubmitted(
+    client_for, trainer_user, staff_user
+):
+    insurance = factories.InsuranceFactory(
+        trainer=trainer_user.trainer_profile,
+        status=VerificationStatus.REJECTED,
+        verified_by=staff_user,
+        rejection_reason="The scan is unreadable.",
+    )
+    response = client_for(trainer_user).post(
+        reverse("trainers:record_evidence_add", args=["insurance", insurance.public_id]),
+        {"evidence": [good_pdf("clearer-scan.pdf")]},
+        follow=True,
+    )
+    text = response.content.decode()
+    assert "Your corrected record has been resubmitted to programme staff" in text
+    assert "verified record" not in text
+    insurance.refresh_from_db()
+    assert insurance.status == VerificationStatus.PENDING
+
+
+# --- Whether a record counts -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "expires_on", "day", "counts"),
+    [
+        (VerificationStatus.VERIFIED, dt.date(2027, 3, 31), dt.date(2026, 11, 27), True),
+        (VerificationStatus.VERIFIED, dt.date(2027, 3, 31), dt.date(2027, 3, 31), True),
+        (VerificationStatus.VERIFIED, dt.date(2027, 3, 31), dt.date(2027, 4, 1), False),
+        (VerificationStatus.PENDING, dt.date(2027, 3, 31), dt.date(2026, 11, 27), False),
+        (VerificationStatus.REJECTED, dt.date(2027, 3, 31), dt.date(2026, 11, 27), False),
+    ],
+)
+def test_only_verified_unexpired_records_count(status, expires_on, day, counts):
+    insurance = factories.InsuranceFactory.build(
+        status=status, starts_on=dt.date(2026, 4, 1), expires_on=expires_on
+    )
+    assert insurance.counts_on(day) is counts
+
+
+def test_a_record_that_never_expires_counts_while_verified():
+    followed = factories.DBSCheckFactory.build(
+        status=VerificationStatus.VERIFIED,
+        issued_on=dt.date(2010, 1, 1),
+        update_service_subscribed=True,
+        update_service_consent=True,
+    )
+    assert followed.expiry_date() is None
+    assert followed.counts_on(dt.date(2040, 1, 1))
+    followed.status = VerificationStatus.PENDING
+    assert not followed.counts_on(dt.date(2026, 11, 27))
+
+
+def test_cpd_year_starts_on_the_local_date_of_joining(db):
+    # 00:30 on 1 June in London is still 31 May in UTC: the profile belongs to 1 June.
+    with time_machine.travel(dt.datetime(2026, 5, 31, 23, 30, tzinfo=dt.UTC), tick=False):
+        profile = TrainerProfile.objects.create(user=factories.UserFactory())
+    assert profile.cpd_year_start == dt.date(2026, 6, 1)

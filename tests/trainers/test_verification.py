@@ -6,12 +6,20 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from rehabpath.models import AuditEvent
+from rehabpath.models import AuditEvent, MailDelivery
 from tests import factories
 from tests.trainers.test_evidence import attach
-from tests.trainers.uploads import good_pdf
-from trainers.models import TrainerProfile, VerificationStatus
-from trainers.services import RecordError, record_reject, record_verify
+from tests.trainers.uploads import good_pdf, pdf_bytes, upload
+from trainers.evidence import validate_upload
+from trainers.models import Insurance, TrainerProfile, VerificationStatus
+from trainers.records import record_fingerprint
+from trainers.services import (
+    STALE_REVIEW,
+    RecordError,
+    record_reject,
+    record_update,
+    record_verify,
+)
 
 NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
 
@@ -27,13 +35,19 @@ def review_url(kind: str, record, action: str = "review") -> str:
     return reverse(name, args=[kind, record.public_id])
 
 
-def verify_data(**overrides) -> dict:
+def verify_data(record, **overrides) -> dict:
+    """What the review page posts: the decision and the fingerprint of the record shown."""
     return {
         "verify-method": "register",
         "verify-verified_on": "2026-11-27",
         "verify-note": "Matches the YMCA Awards register.",
+        "verify-fingerprint": record_fingerprint(record),
         **overrides,
     }
+
+
+def reject_data(record, reason: str) -> dict:
+    return {"reject-reason": reason, "reject-fingerprint": record_fingerprint(record)}
 
 
 # --- The queue ------------------------------------------------------------------------------
@@ -116,7 +130,7 @@ def test_staff_panel_counts_pending_records(client_for, staff_user):
 def test_staff_verify_a_record_and_the_trainer_sees_it(client_for, staff_user, trainer_user):
     qualification = factories.TrainerQualificationFactory(trainer=trainer_user.trainer_profile)
     response = client_for(staff_user).post(
-        review_url("qualification", qualification, "verify"), verify_data()
+        review_url("qualification", qualification, "verify"), verify_data(qualification)
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("trainers:verification_queue")
@@ -145,7 +159,7 @@ def test_verification_date_defaults_to_today_and_cannot_be_in_the_future(
     assert 'value="2026-11-27"' in page
     response = client.post(
         review_url("insurance", insurance, "verify"),
-        verify_data(**{"verify-verified_on": "2026-11-28"}),
+        verify_data(insurance, **{"verify-verified_on": "2026-11-28"}),
     )
     assert response.status_code == 200
     assert "The date of the check cannot be in the future." in response.content.decode()
@@ -157,7 +171,8 @@ def test_verification_date_defaults_to_today_and_cannot_be_in_the_future(
 def test_verify_needs_a_method(client_for, staff_user, trainer_user):
     insurance = factories.InsuranceFactory(trainer=trainer_user.trainer_profile)
     response = client_for(staff_user).post(
-        review_url("insurance", insurance, "verify"), verify_data(**{"verify-method": ""})
+        review_url("insurance", insurance, "verify"),
+        verify_data(insurance, **{"verify-method": ""}),
     )
     assert (
         "How did you verify it?: Choose how you verified the record." in response.content.decode()
@@ -173,7 +188,7 @@ def test_staff_reject_with_a_reason_and_the_trainer_reads_it(client_for, staff_u
     check = factories.DBSCheckFactory(trainer=trainer_user.trainer_profile)
     reason = "The certificate number does not match the scan."
     response = client_for(staff_user).post(
-        review_url("dbs", check, "reject"), {"reject-reason": reason}
+        review_url("dbs", check, "reject"), reject_data(check, reason)
     )
     assert response.status_code == 302
     check.refresh_from_db()
@@ -194,7 +209,7 @@ def test_staff_reject_with_a_reason_and_the_trainer_reads_it(client_for, staff_u
 def test_reject_needs_a_reason(client_for, staff_user, trainer_user):
     check = factories.DBSCheckFactory(trainer=trainer_user.trainer_profile)
     response = client_for(staff_user).post(
-        review_url("dbs", check, "reject"), {"reject-reason": "  "}
+        review_url("dbs", check, "reject"), reject_data(check, "  ")
     )
     assert response.status_code == 200
     assert "Give the reason for rejecting this record." in response.content.decode()
@@ -207,11 +222,176 @@ def test_a_decided_record_cannot_be_decided_again(client_for, staff_user, traine
         trainer=trainer_user.trainer_profile, status=VerificationStatus.VERIFIED
     )
     response = client_for(staff_user).post(
-        review_url("dbs", check, "reject"), {"reject-reason": "Second thoughts"}, follow=True
+        review_url("dbs", check, "reject"), reject_data(check, "Second thoughts"), follow=True
     )
     assert "no longer waiting for verification" in response.content.decode()
     check.refresh_from_db()
     assert check.status == VerificationStatus.VERIFIED
+
+
+# --- A decision is about the content the verifier saw ---------------------------------------
+
+
+def open_review(client, kind: str, record) -> tuple[str, str]:
+    """The fingerprints the review page puts in its verify and reject forms."""
+    response = client.get(review_url(kind, record))
+    verify = response.context["verify_form"]["fingerprint"].value()
+    reject = response.context["reject_form"]["fingerprint"].value()
+    text = response.content.decode()
+    assert f'name="verify-fingerprint" value="{verify}"' in text
+    assert f'name="reject-fingerprint" value="{reject}"' in text
+    return verify, reject
+
+
+def edit_certificate_number(record, trainer_user):
+    record_update(
+        record=record,
+        actor=trainer_user,
+        changes={"certificate_number": "009999999999"},
+        add_files=[],
+        remove_files=[],
+    )
+
+
+def swap_evidence(record, trainer_user):
+    (old,) = record.evidence.all()
+    record_update(
+        record=record,
+        actor=trainer_user,
+        changes={},
+        add_files=[validate_upload(upload("newer.pdf", pdf_bytes("Another certificate")))],
+        remove_files=[old],
+    )
+
+
+@pytest.mark.parametrize("trainer_change", [edit_certificate_number, swap_evidence])
+def test_verify_is_refused_when_the_trainer_changed_the_record_after_the_review_opened(
+    client_for, staff_user, trainer_user, trainer_change
+):
+    check = factories.DBSCheckFactory(
+        trainer=trainer_user.trainer_profile, certificate_number="001234567890"
+    )
+    attach(check, good_pdf("dbs.pdf"))
+    client = client_for(staff_user)
+    seen, _ = open_review(client, "dbs", check)
+
+    trainer_change(check, trainer_user)
+    check.refresh_from_db()
+    assert check.status == VerificationStatus.PENDING  # still pending: only the content changed
+    events_before = AuditEvent.objects.count()
+
+    response = client.post(
+        review_url("dbs", check, "verify"),
+        verify_data(check, **{"verify-fingerprint": seen}),
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == review_url("dbs", check)
+    assert STALE_REVIEW in response.content.decode()
+    check.refresh_from_db()
+    assert check.status == VerificationStatus.PENDING
+    assert check.verified_by is None
+    assert check.verified_on is None
+    assert check.verification_note == ""
+    assert AuditEvent.objects.count() == events_before
+    assert not AuditEvent.objects.filter(action="dbs_check.verify").exists()
+    assert not MailDelivery.objects.exists()
+
+    # The page now shows the new content with its new fingerprint, which verifies.
+    fresh, _ = open_review(client, "dbs", check)
+    assert fresh != seen
+    response = client.post(
+        review_url("dbs", check, "verify"), verify_data(check, **{"verify-fingerprint": fresh})
+    )
+    assert response.status_code == 302
+    check.refresh_from_db()
+    assert check.status == VerificationStatus.VERIFIED
+
+
+def test_reject_is_refused_when_the_trainer_changed_the_record_after_the_review_opened(
+    client_for, staff_user, trainer_user
+):
+    check = factories.DBSCheckFactory(trainer=trainer_user.trainer_profile)
+    client = client_for(staff_user)
+    _, seen = open_review(client, "dbs", check)
+    edit_certificate_number(check, trainer_user)
+
+    response = client.post(
+        review_url("dbs", check, "reject"),
+        {"reject-reason": "The number does not match.", "reject-fingerprint": seen},
+        follow=True,
+    )
+    assert STALE_REVIEW in response.content.decode()
+    check.refresh_from_db()
+    assert check.status == VerificationStatus.PENDING
+    assert check.rejection_reason == ""
+    assert not AuditEvent.objects.filter(action="dbs_check.reject").exists()
+
+
+def test_an_unchanged_record_verifies_with_the_fingerprint_of_the_review_page(
+    client_for, staff_user, trainer_user
+):
+    insurance = factories.InsuranceFactory(trainer=trainer_user.trainer_profile)
+    attach(insurance, good_pdf("policy.pdf"))
+    client = client_for(staff_user)
+    seen, _ = open_review(client, "insurance", insurance)
+    response = client.post(
+        review_url("insurance", insurance, "verify"),
+        verify_data(insurance, **{"verify-fingerprint": seen}),
+    )
+    assert response.status_code == 302
+    insurance.refresh_from_db()
+    assert insurance.status == VerificationStatus.VERIFIED
+    assert AuditEvent.objects.filter(action="insurance.verify").count() == 1
+
+
+def test_a_decision_without_the_fingerprint_is_refused(client_for, staff_user, trainer_user):
+    insurance = factories.InsuranceFactory(trainer=trainer_user.trainer_profile)
+    data = verify_data(insurance)
+    del data["verify-fingerprint"]
+    response = client_for(staff_user).post(review_url("insurance", insurance, "verify"), data)
+    assert response.status_code == 200
+    assert "This page is out of date: open the record again." in response.content.decode()
+    insurance.refresh_from_db()
+    assert insurance.status == VerificationStatus.PENDING
+
+
+def test_services_refuse_a_stale_fingerprint(staff_user, trainer_user):
+    check = factories.DBSCheckFactory(trainer=trainer_user.trainer_profile)
+    seen = record_fingerprint(check)
+    edit_certificate_number(check, trainer_user)
+    with pytest.raises(RecordError, match="changed this record while you were reviewing"):
+        record_verify(
+            record=check,
+            actor=staff_user,
+            method="document",
+            note="",
+            verified_on=NOW.date(),
+            expected_fingerprint=seen,
+        )
+    with pytest.raises(RecordError, match="changed this record while you were reviewing"):
+        record_reject(record=check, actor=staff_user, reason="No", expected_fingerprint=seen)
+    check.refresh_from_db()
+    assert check.status == VerificationStatus.PENDING
+
+
+def test_fingerprint_follows_the_content_not_the_decision(trainer_user, staff_user):
+    insurance = factories.InsuranceFactory(trainer=trainer_user.trainer_profile)
+    first = record_fingerprint(insurance)
+    assert first == record_fingerprint(Insurance.objects.get(pk=insurance.pk))
+
+    insurance.status = VerificationStatus.VERIFIED
+    insurance.verified_by = staff_user
+    insurance.verification_method = "document"
+    insurance.verification_note = "Checked"
+    insurance.verified_on = NOW.date()
+    insurance.submitted_at = NOW
+    assert record_fingerprint(insurance) == first
+
+    insurance.public_liability_cover += 1
+    assert record_fingerprint(insurance) != first
+    insurance.public_liability_cover -= 1
+    attach(insurance, good_pdf("policy.pdf"))
+    assert record_fingerprint(Insurance.objects.get(pk=insurance.pk)) != first
 
 
 # --- Nobody verifies their own record -------------------------------------------------------
@@ -230,7 +410,9 @@ def test_staff_cannot_verify_their_own_record(client_for, staff_trainer):
     assert "This is your own record." in page
     assert 'action="' + review_url("insurance", insurance, "verify") not in page
 
-    response = client.post(review_url("insurance", insurance, "verify"), verify_data(), follow=True)
+    response = client.post(
+        review_url("insurance", insurance, "verify"), verify_data(insurance), follow=True
+    )
     assert "You cannot verify or reject your own record." in response.content.decode()
     insurance.refresh_from_db()
     assert insurance.status == VerificationStatus.PENDING
@@ -240,7 +422,7 @@ def test_staff_cannot_verify_their_own_record(client_for, staff_trainer):
 def test_staff_cannot_reject_their_own_record(client_for, staff_trainer):
     insurance = factories.InsuranceFactory(trainer=staff_trainer.trainer_profile)
     client_for(staff_trainer).post(
-        review_url("insurance", insurance, "reject"), {"reject-reason": "Hiding it"}
+        review_url("insurance", insurance, "reject"), reject_data(insurance, "Hiding it")
     )
     insurance.refresh_from_db()
     assert insurance.status == VerificationStatus.PENDING
@@ -274,7 +456,7 @@ def test_services_refuse_self_decisions_and_non_staff(staff_trainer, trainer_use
 
 def test_trainer_cannot_post_a_verification(client_for, trainer_user, other_trainer_user):
     check = factories.DBSCheckFactory(trainer=other_trainer_user.trainer_profile)
-    response = client_for(trainer_user).post(review_url("dbs", check, "verify"), verify_data())
+    response = client_for(trainer_user).post(review_url("dbs", check, "verify"), verify_data(check))
     assert response.status_code == 403
     check.refresh_from_db()
     assert check.status == VerificationStatus.PENDING
