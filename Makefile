@@ -74,7 +74,7 @@ lint: install
 
 # Services, their domain rules and the access helpers are typed; mypy keeps them honest.
 TYPED := rehabpath/audit.py rehabpath/roles.py rehabpath/access.py rehabpath/mail.py \
-	trainers/mails.py trainers/services.py \
+	trainers/mails.py trainers/rules.py trainers/services.py \
 	trainers/evidence.py trainers/imports qualifications/services_cpd.py qualifications/scoring.py
 typecheck: export DEBUG ?= true
 typecheck: install

@@ -6,11 +6,18 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
 from trainers.models import TrainerProfile, VerifiableRecord
+from trainers.rules import (
+    check_date,
+    duplicate_error,
+    qualification_duplicate,
+    qualification_key,
+)
 
 
 class ConditionArea(models.Model):
@@ -108,6 +115,36 @@ class TrainerQualification(VerifiableRecord):
 
     def __str__(self) -> str:
         return str(self.qualification_type)
+
+    @staticmethod
+    def date_errors(
+        awarded_on: dt.date | None, expires_on: dt.date | None, *, today: dt.date | None = None
+    ) -> dict[str, ValidationError]:
+        """What is wrong with an award and a stated expiry date, by field (the import uses it)."""
+        errors = {}
+        if error := check_date(awarded_on, "The date awarded", not_future=True, today=today):
+            errors["awarded_on"] = error
+        if error := check_date(expires_on, "The expiry date"):
+            errors["expires_on"] = error
+        elif awarded_on and expires_on and "awarded_on" not in errors and expires_on <= awarded_on:
+            errors["expires_on"] = ValidationError(
+                "The expiry date must be after the date awarded.", code="before_award"
+            )
+        return errors
+
+    def key(self) -> tuple:
+        """Equal for two records of one certificate (see `trainers.rules.qualification_key`)."""
+        return qualification_key(
+            self.qualification_type_id, self.certificate_number or "", self.awarded_on
+        )
+
+    def clean(self):
+        errors = self.date_errors(self.awarded_on, self.expires_on)
+        if qualification_duplicate(self) is not None:
+            field, error = duplicate_error(self.key())
+            errors.setdefault(field, error)
+        if errors:
+            raise ValidationError(errors)
 
     def expiry_date(self) -> dt.date | None:
         if self.expires_on:

@@ -1,8 +1,5 @@
 """Forms for a trainer's records (with their evidence) and for staff verification."""
 
-import datetime as dt
-import re
-
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,9 +13,8 @@ from trainers.evidence import (
     validate_uploads,
 )
 from trainers.models import DBSCheck, EvidenceFile, Insurance, VerificationMethod
-from trainers.records import EARLIEST_RECORD_DATE, today
-
-DBS_NUMBER = re.compile(r"\d{12}")
+from trainers.records import today
+from trainers.rules import validate_not_future
 
 
 class DateInput(forms.DateInput):
@@ -65,22 +61,11 @@ class EvidenceChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.original_name} ({obj.size // 1024 or 1} KB)"
 
 
-def validate_not_future(value: dt.date | None, what: str) -> None:
-    if value and value > today():
-        raise ValidationError(f"{what} cannot be in the future.", code="future")
-
-
-def validate_plausible(value: dt.date | None, what: str) -> None:
-    if value and value < EARLIEST_RECORD_DATE:
-        raise ValidationError(
-            f"{what} is before {EARLIEST_RECORD_DATE:%Y}: check the year.", code="implausible"
-        )
-
-
 class RecordForm(forms.ModelForm):
     """Shared by the three record forms: evidence to add, and on edit evidence to remove.
 
-    `record_fields()` gives the service the model fields; nothing here saves.
+    `record_fields()` gives the service the model fields; nothing here saves. The record's
+    rules are the model's `clean()`, which `ModelForm` runs on the values entered.
     """
 
     evidence = EvidenceField()
@@ -117,6 +102,24 @@ class RecordForm(forms.ModelForm):
                 self.add_error("evidence", error)
         return cleaned
 
+    def _post_clean(self):
+        # A field that failed here keeps the saved value on the instance: hide it from the
+        # model's rules, so that they do not compare a new date with the old one.
+        failed = [
+            self.instance._meta.get_field(name).attname
+            for name in self._meta.fields
+            if name in self._errors
+        ]
+        kept = {attname: getattr(self.instance, attname) for attname in failed}
+        for attname in failed:
+            setattr(self.instance, attname, None)
+        try:
+            super()._post_clean()
+        finally:
+            for attname, value in kept.items():
+                if getattr(self.instance, attname) is None:
+                    setattr(self.instance, attname, value)
+
     def record_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self._meta.fields}
 
@@ -151,30 +154,6 @@ class InsuranceForm(RecordForm):
         }
         widgets = {"starts_on": DateInput(), "expires_on": DateInput()}
 
-    def clean_public_liability_cover(self):
-        return _positive(self.cleaned_data["public_liability_cover"])
-
-    def clean_professional_indemnity_cover(self):
-        return _positive(self.cleaned_data["professional_indemnity_cover"])
-
-    def clean_starts_on(self):
-        value = self.cleaned_data["starts_on"]
-        validate_plausible(value, "The start date")
-        return value
-
-    def clean(self):
-        cleaned = super().clean()
-        starts, expires = cleaned.get("starts_on"), cleaned.get("expires_on")
-        if starts and expires and expires <= starts:
-            self.add_error("expires_on", "The cover must end after it starts.")
-        return cleaned
-
-
-def _positive(value):
-    if value is not None and value <= 0:
-        raise ValidationError("Enter the amount of cover in pounds.", code="not_positive")
-    return value
-
 
 class DBSCheckForm(RecordForm):
     certificate_number = forms.CharField(
@@ -203,25 +182,8 @@ class DBSCheckForm(RecordForm):
         widgets = {"issued_on": DateInput(), "level": forms.RadioSelect}
 
     def clean_certificate_number(self):
-        number = "".join(self.cleaned_data["certificate_number"].split())
-        if not DBS_NUMBER.fullmatch(number):
-            raise ValidationError("A DBS certificate number has exactly 12 digits.", code="format")
-        return number
-
-    def clean_issued_on(self):
-        value = self.cleaned_data["issued_on"]
-        validate_not_future(value, "The issue date")
-        validate_plausible(value, "The issue date")
-        return value
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("update_service_consent") and not cleaned.get("update_service_subscribed"):
-            self.add_error(
-                "update_service_consent",
-                "Status checks need an Update Service subscription: tick both or neither.",
-            )
-        return cleaned
+        # Spaces are how people copy the number; the model checks what is left.
+        return "".join(self.cleaned_data["certificate_number"].split())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,10 +8,12 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
 from trainers.filetypes import extension_for, label_for
+from trainers.rules import DBS_NUMBER, check_date
 
 EXPIRING_SOON_DAYS = 90
 
@@ -181,6 +183,23 @@ class Insurance(VerifiableRecord):
     def __str__(self) -> str:
         return f"{self.insurer} {self.policy_number}"
 
+    def clean(self):
+        errors = {}
+        for field in ("public_liability_cover", "professional_indemnity_cover"):
+            value = getattr(self, field)
+            if value is not None and value <= 0:
+                errors[field] = ValidationError(
+                    "Enter the amount of cover in pounds.", code="not_positive"
+                )
+        if error := check_date(self.starts_on, "The start date"):
+            errors["starts_on"] = error
+        elif self.starts_on and self.expires_on and self.expires_on <= self.starts_on:
+            errors["expires_on"] = ValidationError(
+                "The cover must end after it starts.", code="before_start"
+            )
+        if errors:
+            raise ValidationError(errors)
+
     def expiry_date(self) -> dt.date | None:
         return self.expires_on
 
@@ -212,6 +231,22 @@ class DBSCheck(VerifiableRecord):
 
     def __str__(self) -> str:
         return f"{self.get_level_display()} DBS {self.certificate_number}"
+
+    def clean(self):
+        errors = {}
+        if self.certificate_number and not DBS_NUMBER.fullmatch(self.certificate_number):
+            errors["certificate_number"] = ValidationError(
+                "A DBS certificate number has exactly 12 digits.", code="format"
+            )
+        if error := check_date(self.issued_on, "The issue date", not_future=True):
+            errors["issued_on"] = error
+        if self.update_service_consent and not self.update_service_subscribed:
+            errors["update_service_consent"] = ValidationError(
+                "Status checks need an Update Service subscription: tick both or neither.",
+                code="consent_without_subscription",
+            )
+        if errors:
+            raise ValidationError(errors)
 
     def expiry_date(self) -> dt.date | None:
         # A DBS certificate has no legal expiry; the programme asks for a recheck after

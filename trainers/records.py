@@ -22,9 +22,6 @@ from django.utils.module_loading import import_string
 
 from trainers.models import VerifiableRecord
 
-# A date before this is a typing slip (0202 for 2020), not a real certificate.
-EARLIEST_RECORD_DATE = dt.date(1950, 1, 1)
-
 
 @dataclass(frozen=True)
 class RecordKind:

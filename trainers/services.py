@@ -98,6 +98,7 @@ def record_create(
         raise RecordError("Only the trainer can add records to their own profile.")
     with atomic_with_evidence() as written:
         record = kind.model(trainer=trainer, status=PENDING, **fields)
+        _check_rules(record)
         record.save()
         stored = _attach(record=record, trainer=trainer, files=files, actor=actor, written=written)
         record_event(
@@ -141,6 +142,8 @@ def record_update(
         removing = _own_evidence(locked, remove_files)
         if not changed and not removing and not add_files:
             return None
+        if changed:
+            _check_rules(locked)
         old_status = locked.status
         reopened = _back_to_pending(locked)
         locked.save()
@@ -319,6 +322,19 @@ def _check_decider(record: VerifiableRecord, actor: User, expected_fingerprint: 
     # or the evidence, so what is compared here is what gets decided.
     if expected_fingerprint is not None and expected_fingerprint != record_fingerprint(record):
         raise RecordError(STALE_REVIEW)
+
+
+def _check_rules(record: VerifiableRecord) -> None:
+    """The model's rules (`clean()` and its fields), as the forms check them.
+
+    Related rows are not looked up again (the database's foreign keys hold them), nor unique
+    values and constraints (the database refuses those on save).
+    """
+    relations = {f.name for f in record._meta.concrete_fields if f.is_relation}
+    try:
+        record.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        raise RecordError(" ".join(error.messages)) from error
 
 
 def _attach(

@@ -4,7 +4,7 @@ from django import forms
 from django.db.models import Q
 
 from qualifications.models import AwardingBody, QualificationType, TrainerQualification
-from trainers.forms import DateInput, RecordForm, validate_not_future, validate_plausible
+from trainers.forms import DateInput, RecordForm
 
 
 class TrainerQualificationForm(RecordForm):
@@ -51,27 +51,3 @@ class TrainerQualificationForm(RecordForm):
         self.fields["qualification_type"].queryset = QualificationType.objects.filter(
             Q(is_active=True) | Q(pk=current)
         ).order_by("level", "name")
-
-    def clean_awarded_on(self):
-        value = self.cleaned_data["awarded_on"]
-        validate_not_future(value, "The date awarded")
-        validate_plausible(value, "The date awarded")
-        return value
-
-    def clean(self):
-        cleaned = super().clean()
-        awarded, expires = cleaned.get("awarded_on"), cleaned.get("expires_on")
-        if awarded and expires and expires <= awarded:
-            self.add_error("expires_on", "The expiry date must be after the date awarded.")
-        qtype, number = cleaned.get("qualification_type"), cleaned.get("certificate_number")
-        if qtype and number:
-            duplicate = TrainerQualification.objects.filter(
-                trainer=self.trainer, qualification_type=qtype, certificate_number__iexact=number
-            ).exclude(pk=self.instance.pk)
-            if duplicate.exists():
-                self.add_error(
-                    "certificate_number",
-                    "You have already recorded this certificate. Open it from My records to "
-                    "change it or add evidence.",
-                )
-        return cleaned

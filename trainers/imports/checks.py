@@ -16,7 +16,6 @@ from rehabpath.models import User
 from trainers.imports.reading import (
     COLUMN_NAMES,
     CONTROL,
-    EARLIEST_DATE,
     MAX_LENGTHS,
     MAX_ROWS,
     ROW_ATTRIBUTES,
@@ -30,6 +29,7 @@ from trainers.imports.reading import (
     show_date,
 )
 from trainers.models import VerificationStatus
+from trainers.rules import certificate_key, qualification_key
 
 # --- The catalogue ------------------------------------------------------------------------
 
@@ -179,20 +179,19 @@ def _check_cells(row: ImportRow, catalogue: _Catalogue, today: dt.date) -> None:
                 f"“{text}” is not a date. Write it as YYYY-MM-DD (2024-06-30) "
                 "or DD/MM/YYYY (30/06/2024).",
             )
-        elif day < EARLIEST_DATE:
-            row.error(column, f"{show_date(day)} is too long ago; check the year.")
         else:
             setattr(row, column, day)
-    if row.awarded_on and row.awarded_on > today:
-        row.error("awarded_on", f"The award date {show_date(row.awarded_on)} is in the future.")
-    if row.awarded_on and row.expires_on:
-        if row.expires_on <= row.awarded_on:
-            row.error("expires_on", "The expiry date must be after the award date.")
-        elif row.expires_on < today:
-            row.warn(
-                "expires_on",
-                f"Expired on {show_date(row.expires_on)}: it will be recorded as expired.",
-            )
+    # The same rules as the trainer's form and the services (TrainerQualification.clean).
+    errors = TrainerQualification.date_errors(row.awarded_on, row.expires_on, today=today)
+    for column, error in errors.items():
+        row.error(column, " ".join(error.messages))
+        if error.code == "implausible":  # a typing slip, not a date to compare with
+            setattr(row, column, None)
+    if row.awarded_on and row.expires_on and not errors and row.expires_on < today:
+        row.warn(
+            "expires_on",
+            f"Expired on {show_date(row.expires_on)}: it will be recorded as expired.",
+        )
 
 
 def _existing_accounts(emails: Iterable[str]) -> dict[str, User]:
@@ -252,22 +251,12 @@ def _check_people(rows: list[ImportRow]) -> None:
                 )
 
 
-def _record_key(qtype_id: int, certificate_number: str, awarded_on: dt.date | None) -> tuple:
-    # Two records are "the same" when the certificate number matches or, when there is none,
-    # the award date does.
-    if certificate_number:
-        return (qtype_id, "cert", norm(certificate_number))
-    return (qtype_id, "date", awarded_on)
-
-
 def _check_records(rows: list[ImportRow]) -> None:
     trainers = {row.trainer.pk for row in rows if row.trainer is not None}
     on_record: dict[int, dict[tuple, TrainerQualification]] = {}
     held: dict[int, set[int]] = {}
     for record in TrainerQualification.objects.filter(trainer_id__in=trainers):
-        on_record.setdefault(record.trainer_id, {})[
-            _record_key(record.qualification_type_id, record.certificate_number, record.awarded_on)
-        ] = record
+        on_record.setdefault(record.trainer_id, {})[record.key()] = record
         if record.status != VerificationStatus.REJECTED:
             held.setdefault(record.trainer_id, set()).add(record.qualification_type_id)
 
@@ -278,7 +267,7 @@ def _check_records(rows: list[ImportRow]) -> None:
         if row.qualification is None or not row.email:
             continue
         held_in_file.setdefault(row.email, set()).add(row.qualification.pk)
-        key = _record_key(row.qualification.pk, row.certificate_number, row.awarded_on)
+        key = qualification_key(row.qualification.pk, row.certificate_number, row.awarded_on)
         first = in_file.setdefault((row.email, *key), row)
         if first is not row:
             row.error(
@@ -297,7 +286,7 @@ def _check_records(rows: list[ImportRow]) -> None:
                 + f" ({existing.get_status_display().lower()}).",
             )
         if row.certificate_number:
-            cert_key = (row.qualification.pk, norm(row.certificate_number))
+            cert_key = (row.qualification.pk, certificate_key(row.certificate_number))
             other = certificates.setdefault(cert_key, row)
             if other is not row and other.email != row.email:
                 row.warn(

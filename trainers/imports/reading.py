@@ -27,7 +27,6 @@ COLUMNS: tuple[tuple[str, bool, str], ...] = (
 )
 COLUMN_NAMES = tuple(name for name, _required, _help in COLUMNS)
 REQUIRED_COLUMNS = frozenset(name for name, required, _help in COLUMNS if required)
-EARLIEST_DATE = dt.date(1950, 1, 1)
 MAX_LENGTHS = {"email": 254, "name": 150, "certificate_number": 100}
 # Where each column's raw text goes on an ImportRow.
 ROW_ATTRIBUTES = {
