@@ -17,18 +17,7 @@ urlpatterns += [
 ]
 
 # A trainer's qualification records (the insurance and DBS pages are in trainers/urls.py).
-from qualifications.views import records as record_views  # noqa: E402
+from trainers.records import QUALIFICATION  # noqa: E402
+from trainers.views_records import record_urls  # noqa: E402
 
-urlpatterns += [
-    path("records/add/", record_views.qualification_add, name="qualification_add"),
-    path(
-        "records/<uuid:public_id>/",
-        record_views.qualification_detail,
-        name="qualification_detail",
-    ),
-    path(
-        "records/<uuid:public_id>/edit/",
-        record_views.qualification_edit,
-        name="qualification_edit",
-    ),
-]
+urlpatterns += record_urls("records/", QUALIFICATION)

@@ -17,26 +17,15 @@ urlpatterns += [
 from django.urls import register_converter  # noqa: E402
 
 from trainers import views_evidence, views_records, views_verification  # noqa: E402
-from trainers.records import RecordKindConverter  # noqa: E402
+from trainers.records import DBS, INSURANCE, RecordKindConverter  # noqa: E402
+from trainers.views_records import record_urls  # noqa: E402
 
 register_converter(RecordKindConverter, "recordkind")
 
 urlpatterns += [
     path("records/", views_records.records, name="records"),
-    path("records/insurance/add/", views_records.insurance_add, name="insurance_add"),
-    path(
-        "records/insurance/<uuid:public_id>/",
-        views_records.insurance_detail,
-        name="insurance_detail",
-    ),
-    path(
-        "records/insurance/<uuid:public_id>/edit/",
-        views_records.insurance_edit,
-        name="insurance_edit",
-    ),
-    path("records/dbs/add/", views_records.dbs_add, name="dbs_add"),
-    path("records/dbs/<uuid:public_id>/", views_records.dbs_detail, name="dbs_detail"),
-    path("records/dbs/<uuid:public_id>/edit/", views_records.dbs_edit, name="dbs_edit"),
+    *record_urls("records/insurance/", INSURANCE),
+    *record_urls("records/dbs/", DBS),
     path(
         "records/<recordkind:kind>/<uuid:public_id>/evidence/",
         views_records.evidence_add,

@@ -1,7 +1,7 @@
 """A trainer's records: the list, and add / edit / detail for each kind.
 
 The generic `record_add`, `record_edit`, `record_detail` and `evidence_add` serve every
-kind; the insurance and DBS views below (and qualifications.views.records) only name a kind.
+kind; `record_urls` gives each kind its named URLs (qualifications/urls.py, trainers/urls.py).
 """
 
 from django.conf import settings
@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from rehabpath.access import get_trainer_record_for_user, role_required, trainer_profile_of
@@ -69,6 +69,8 @@ def records(request: HttpRequest) -> HttpResponse:
     return render(request, "trainers/records.html", {"sections": sections})
 
 
+# The add, edit and detail views serve all three kinds: the URLconf passes the kind.
+@role_required(Role.TRAINER)
 def record_add(request: HttpRequest, kind: RecordKind) -> HttpResponse:
     profile = trainer_profile_of(request.user)
     form = kind.form_class(
@@ -98,6 +100,7 @@ def record_add(request: HttpRequest, kind: RecordKind) -> HttpResponse:
     return _render_form(request, kind, form, record=None)
 
 
+@login_required
 def record_edit(request: HttpRequest, kind: RecordKind, public_id) -> HttpResponse:
     record = get_trainer_record_for_user(request.user, kind.queryset(), public_id, write=True)
     title = str(record)
@@ -131,6 +134,7 @@ def record_edit(request: HttpRequest, kind: RecordKind, public_id) -> HttpRespon
     return _render_form(request, kind, form, record=record, title=title)
 
 
+@login_required
 def record_detail(
     request: HttpRequest,
     kind: RecordKind,
@@ -228,34 +232,11 @@ def _render_form(
     return render(request, "trainers/record_form.html", context)
 
 
-# --- Insurance and DBS checks ---------------------------------------------------------------
-
-
-@role_required(Role.TRAINER)
-def insurance_add(request: HttpRequest) -> HttpResponse:
-    return record_add(request, INSURANCE)
-
-
-@login_required
-def insurance_detail(request: HttpRequest, public_id) -> HttpResponse:
-    return record_detail(request, INSURANCE, public_id)
-
-
-@login_required
-def insurance_edit(request: HttpRequest, public_id) -> HttpResponse:
-    return record_edit(request, INSURANCE, public_id)
-
-
-@role_required(Role.TRAINER)
-def dbs_add(request: HttpRequest) -> HttpResponse:
-    return record_add(request, DBS)
-
-
-@login_required
-def dbs_detail(request: HttpRequest, public_id) -> HttpResponse:
-    return record_detail(request, DBS, public_id)
-
-
-@login_required
-def dbs_edit(request: HttpRequest, public_id) -> HttpResponse:
-    return record_edit(request, DBS, public_id)
+def record_urls(prefix: str, kind: RecordKind) -> list:
+    """The add, detail and edit URLs of one kind, named <url_prefix>_add/_detail/_edit."""
+    name = kind.url_prefix
+    return [
+        path(f"{prefix}add/", record_add, {"kind": kind}, name=f"{name}_add"),
+        path(f"{prefix}<uuid:public_id>/", record_detail, {"kind": kind}, name=f"{name}_detail"),
+        path(f"{prefix}<uuid:public_id>/edit/", record_edit, {"kind": kind}, name=f"{name}_edit"),
+    ]
