@@ -25,7 +25,12 @@ PORT ?= 8000
 BIND ?= 127.0.0.1:$(PORT)
 URL := http://$(subst 0.0.0.0,127.0.0.1,$(BIND))/
 
-.PHONY: install run test lint typecheck format collectstatic clean
+.PHONY: install run test lint typecheck format collectstatic clean system-packages
+
+# The Debian packages the suite needs (WeasyPrint's libraries, fonts, poppler, Chromium):
+# installed when missing if we are root or have password-less sudo, else the exact apt-get line.
+system-packages:
+	@bash scripts/system-packages.sh
 
 .tools/bin/uv:
 	@test -n "$(PYTHON)" || { echo "Neither uv nor a working python3.13 is on PATH: install one." >&2; exit 1; }
@@ -65,7 +70,7 @@ collectstatic: install
 	$(BIN)/python manage.py collectstatic --noinput -v0
 
 # Uses DATABASE_URL / REDIS_URL when set (CI sets both); SQLite and the embedded broker otherwise.
-test: collectstatic
+test: system-packages collectstatic
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
