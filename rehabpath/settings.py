@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "trainers",
     "qualifications",
     "mentorship",
+    "programme",
 ]
 
 MIDDLEWARE = [
