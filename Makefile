@@ -76,11 +76,12 @@ test: system-packages collectstatic
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # Services, their domain rules and the access helpers are typed; mypy keeps them honest.
 TYPED := rehabpath/audit.py rehabpath/roles.py rehabpath/access.py rehabpath/mail.py \
 	trainers/mails.py trainers/rules.py trainers/services.py \
-	trainers/evidence.py trainers/imports qualifications/services_cpd.py qualifications/scoring.py
+	trainers/evidence.py programme/imports qualifications/services qualifications/scoring.py
 typecheck: export DEBUG ?= true
 typecheck: install
 	$(BIN)/mypy $(TYPED)

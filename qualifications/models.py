@@ -11,13 +11,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from qualifications.rules import duplicate_error, qualification_duplicate, qualification_key
 from trainers.models import TrainerProfile, VerifiableRecord
-from trainers.rules import (
-    check_date,
-    duplicate_error,
-    qualification_duplicate,
-    qualification_key,
-)
+from trainers.rules import check_date
 
 
 class ConditionArea(models.Model):
@@ -133,7 +129,7 @@ class TrainerQualification(VerifiableRecord):
         return errors
 
     def key(self) -> tuple:
-        """Equal for two records of one certificate (see `trainers.rules.qualification_key`)."""
+        """Equal for two records of one certificate (`qualifications.rules.qualification_key`)."""
         return qualification_key(
             self.qualification_type_id, self.certificate_number or "", self.awarded_on
         )

@@ -26,7 +26,7 @@ from qualifications.scoring import (
     find_gaps,
     score_cpd_year,
 )
-from qualifications.selectors_cpd import active_rules, cpd_activities, entry_of
+from qualifications.selectors import active_rules, cpd_activities, entry_of
 from trainers.filetypes import EVIDENCE_TYPES
 from trainers.models import TrainerProfile
 

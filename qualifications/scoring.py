@@ -1,6 +1,6 @@
 """CPD scoring: a pure function over the active policy and a trainer's activities.
 
-Nothing here touches the database. `qualifications.selectors_cpd` loads the data in a fixed
+Nothing here touches the database. `qualifications.selectors` loads the data in a fixed
 number of queries, turns it into `Entry` values and calls `score_cpd_year`.
 
 Decisions where the rules are silent:

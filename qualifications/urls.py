@@ -17,7 +17,7 @@ urlpatterns += [
 ]
 
 # A trainer's qualification records (the insurance and DBS pages are in trainers/urls.py).
-from trainers.records import QUALIFICATION  # noqa: E402
-from trainers.views_records import record_urls  # noqa: E402
+from qualifications.kinds import QUALIFICATION  # noqa: E402
+from trainers.views.records import record_urls  # noqa: E402
 
 urlpatterns += record_urls("records/", QUALIFICATION)

@@ -1,70 +1,39 @@
-"""What each role's panel on the home dashboard shows. One function per role."""
+"""The home dashboard: one panel per role the user holds.
 
-from django.db.models import Count, Q
+The core names no app: each app registers the panel it can build (`register_panel` in its
+AppConfig.ready()), the way it registers record kinds, so the dashboard grows with the apps
+without importing them.
+"""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from rehabpath.models import User
 from rehabpath.roles import Role, roles_of
 
 
-def trainer_panel(user) -> dict:
-    from qualifications.selectors_cpd import cpd_summary_for
-    from trainers.models import DisplayStatus
-    from trainers.selectors import trainer_records
-
-    profile = user.trainer_profile
-    records = trainer_records(profile)
-    counts = {status: 0 for status in DisplayStatus}
-    for record in records:
-        counts[record.display_status()] += 1
-    return {
-        "profile": profile,
-        "record_count": len(records),
-        "status_counts": [(s, counts[s]) for s in DisplayStatus if counts[s]],
-        "needs_attention": [
-            r
-            for r in records
-            if r.display_status()
-            in {DisplayStatus.REJECTED, DisplayStatus.EXPIRED, DisplayStatus.EXPIRING}
-        ],
-        "cpd": cpd_summary_for(profile),
-    }
+@dataclass(frozen=True)
+class Panel:
+    role: Role
+    template: str
+    build: Callable[[User], dict[str, Any]]
 
 
-def mentor_panel(user) -> dict:
-    return {"mentor": user.mentor_profile}
+_PANELS: dict[Role, Panel] = {}
+# Panels appear in this order whatever order the apps registered them in.
+ROLE_ORDER = (Role.TRAINER, Role.MENTOR, Role.CLINIC_ADMIN, Role.STAFF)
 
 
-def clinic_admin_panel(user) -> dict:
-    clinics = [m.clinic for m in user.clinic_memberships.select_related("clinic")]
-    return {"clinics": clinics}
+def register_panel(role: Role, template: str, build: Callable[[User], dict[str, Any]]) -> None:
+    """Show `template`, with the context `build(user)` returns, to holders of `role`."""
+    _PANELS[role] = Panel(role, template, build)
 
 
-def staff_panel(user) -> dict:
-    from qualifications.models import TrainerQualification
-    from trainers.models import DBSCheck, Insurance, VerificationStatus
-
-    pending = 0
-    for model in (TrainerQualification, Insurance, DBSCheck):
-        pending += model.objects.filter(status=VerificationStatus.PENDING).count()
-    from trainers.models import TrainerProfile
-
-    trainers = TrainerProfile.objects.aggregate(
-        total=Count("id"), suspended=Count("id", filter=Q(status="suspended"))
-    )
-    return {"pending": pending, "trainers": trainers}
-
-
-PANELS = (
-    (Role.TRAINER, "rehabpath/panels/trainer.html", trainer_panel),
-    (Role.MENTOR, "rehabpath/panels/mentor.html", mentor_panel),
-    (Role.CLINIC_ADMIN, "rehabpath/panels/clinic_admin.html", clinic_admin_panel),
-    (Role.STAFF, "rehabpath/panels/staff.html", staff_panel),
-)
-
-
-def panels_for(user) -> list[dict]:
+def panels_for(user: User) -> list[dict[str, Any]]:
     roles = roles_of(user)
     return [
-        {"role": role, "template": template, **build(user)}
-        for role, template, build in PANELS
-        if role in roles
+        {"role": panel.role, "template": panel.template, **panel.build(user)}
+        for role in ROLE_ORDER
+        if role in roles and (panel := _PANELS.get(role)) is not None
     ]

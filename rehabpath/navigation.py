@@ -28,7 +28,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Verification", "trainers:verification_queue", frozenset({Role.STAFF})),
     NavItem("Audit log", "audit_log", frozenset({Role.STAFF})),
     NavItem("Catalogue", "admin:index", frozenset({Role.STAFF})),
-    NavItem("Import", "trainers:bulk_import", frozenset({Role.STAFF})),
+    NavItem("Import", "programme:bulk_import", frozenset({Role.STAFF})),
     NavItem("CPD", "qualifications:cpd_list", frozenset({Role.TRAINER})),
 )
 

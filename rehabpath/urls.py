@@ -16,5 +16,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("trainers/", include("trainers.urls")),
     path("qualifications/", include("qualifications.urls")),
+    path("", include("programme.urls")),
     path("admin/", admin.site.urls),
 ]

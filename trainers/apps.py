@@ -5,5 +5,14 @@ class TrainersConfig(AppConfig):
     name = "trainers"
 
     def ready(self) -> None:
-        # Registers the account-claim mail's context builder in every process (web and worker).
-        from trainers import mails  # noqa: F401
+        from rehabpath.dashboard import register_panel
+        from rehabpath.roles import Role
+        from trainers import dashboard, kinds, mails  # noqa: F401 - mails registers its builders
+        from trainers.records import register_record_kind
+
+        register_record_kind(kinds.INSURANCE)
+        register_record_kind(kinds.DBS)
+        register_panel(
+            Role.CLINIC_ADMIN, "rehabpath/panels/clinic_admin.html", dashboard.clinic_admin_panel
+        )
+        register_panel(Role.STAFF, "rehabpath/panels/staff.html", dashboard.staff_panel)

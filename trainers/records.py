@@ -1,26 +1,36 @@
-"""The three kinds of verifiable record (qualification, insurance, DBS check) seen as one.
+"""The verifiable-record framework: every kind of record staff verify, seen as one.
 
 Views, services and the verification queue work over `RecordKind` so that each rule is
 written once: how to load a kind's rows, where its pages live, what it is called in the audit
-log and which facts a trainer or a verifier reads.
+log and which facts a trainer or a verifier reads. This module names no kind: each app
+registers its own in its AppConfig.ready() (trainers: insurance and DBS checks in
+trainers/kinds.py; qualifications: qualifications in qualifications/kinds.py), the way pretix's
+core finds its ticket outputs, so the trainers base never imports the apps built on it.
 """
 
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.apps import apps
+from django import forms
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.module_loading import import_string
 
 from trainers.models import VerifiableRecord
+
+# Warnings for some records of one kind (keyed by primary key), given optionally everything of
+# that kind the trainers concerned hold; None when the caller has not loaded it.
+WarningsFor = Callable[[list[Any], list[Any] | None], dict[int, list[str]]]
+
+
+def _no_warnings(records: list[Any], held: list[Any] | None) -> dict[int, list[str]]:
+    return {}
 
 
 @dataclass(frozen=True)
@@ -30,19 +40,14 @@ class RecordKind:
     plural: str
     noun: str  # "Add <noun>"
     audit_name: str  # audit actions read "<audit_name>.<verb>"
-    model_label: str  # app_label.ModelName, resolved lazily
-    form_path: str
+    model: type[Any]  # a concrete VerifiableRecord subclass: each declares its own `trainer`
+    form_class: type[forms.ModelForm]
     url_namespace: str
     url_prefix: str
+    facts: Callable[[Any], list[tuple[str, str]]]
     related: tuple[str, ...] = field(default=())
-
-    @property
-    def model(self) -> Any:  # one of the concrete VerifiableRecord subclasses
-        return apps.get_model(self.model_label)
-
-    @property
-    def form_class(self):
-        return import_string(self.form_path)
+    warnings: WarningsFor = _no_warnings
+    order: int = 100  # position on the trainer's records page and in the queue's filters
 
     def queryset(self) -> models.QuerySet:
         """Rows with what their status, title and evidence need, in a fixed number of queries."""
@@ -63,132 +68,81 @@ class RecordKind:
         )
 
 
-QUALIFICATION = RecordKind(
-    slug="qualification",
-    label="Qualification",
-    plural="Qualifications",
-    noun="a qualification",
-    audit_name="qualification",
-    model_label="qualifications.TrainerQualification",
-    form_path="qualifications.forms.records.TrainerQualificationForm",
-    url_namespace="qualifications",
-    url_prefix="qualification",
-    related=("qualification_type", "awarding_body"),
-)
-INSURANCE = RecordKind(
-    slug="insurance",
-    label="Insurance",
-    plural="Insurance",
-    noun="insurance",
-    audit_name="insurance",
-    model_label="trainers.Insurance",
-    form_path="trainers.forms.InsuranceForm",
-    url_namespace="trainers",
-    url_prefix="insurance",
-)
-DBS = RecordKind(
-    slug="dbs",
-    label="DBS check",
-    plural="DBS checks",
-    noun="a DBS check",
-    audit_name="dbs_check",
-    model_label="trainers.DBSCheck",
-    form_path="trainers.forms.DBSCheckForm",
-    url_namespace="trainers",
-    url_prefix="dbs",
-)
-KINDS: dict[str, RecordKind] = {kind.slug: kind for kind in (QUALIFICATION, INSURANCE, DBS)}
+_KINDS: dict[str, RecordKind] = {}
+
+
+def register_record_kind(kind: RecordKind) -> None:
+    """Make `kind` known to the records page, the verification queue and every service."""
+    existing = _KINDS.get(kind.slug)
+    if existing is not None and existing != kind:
+        raise ValueError(f"Another record kind is already registered as {kind.slug!r}")
+    _KINDS[kind.slug] = kind
+
+
+def record_kinds() -> list[RecordKind]:
+    """The registered kinds in page order."""
+    return sorted(_KINDS.values(), key=lambda kind: (kind.order, kind.slug))
+
+
+def record_kind(slug: str) -> RecordKind:
+    return _KINDS[slug]
 
 
 def kind_of(record: VerifiableRecord) -> RecordKind:
-    for kind in KINDS.values():
+    for kind in _KINDS.values():
         if isinstance(record, kind.model):
             return kind
-    raise LookupError(f"{type(record).__name__} is not a verifiable record kind")
+    raise LookupError(f"{type(record).__name__} is not a registered record kind")
 
 
 class RecordKindConverter:
-    """<recordkind:kind> in a URL: one of the kinds above, anything else does not resolve."""
+    """<recordkind:kind> in a URL: a registered kind; anything else does not resolve."""
 
-    regex = "|".join(KINDS)
+    @property
+    def regex(self) -> str:  # read when the URLconf loads, after every app has registered
+        return "|".join(sorted(_KINDS)) or "(?!)"
 
     def to_python(self, value: str) -> RecordKind:
-        return KINDS[value]
+        return _KINDS[value]
 
     def to_url(self, value: RecordKind | str) -> str:
-        return value.slug if isinstance(value, RecordKind) else KINDS[value].slug
+        return value.slug if isinstance(value, RecordKind) else _KINDS[value].slug
+
+
+def warnings_for(records: Iterable[VerifiableRecord]) -> dict[tuple[str, int], list[str]]:
+    """Every kind's warnings for `records` (of any kinds), keyed by (kind slug, pk)."""
+    by_kind: dict[str, list[VerifiableRecord]] = {}
+    for record in records:
+        by_kind.setdefault(kind_of(record).slug, []).append(record)
+    found: dict[tuple[str, int], list[str]] = {}
+    for slug, rows in by_kind.items():
+        for pk, warnings in _KINDS[slug].warnings(rows, None).items():
+            found[(slug, pk)] = warnings
+    return found
+
+
+def record_warnings(record: VerifiableRecord) -> list[str]:
+    """What the record's kind warns about for this one record (a missing prerequisite...)."""
+    return kind_of(record).warnings([record], None).get(record.pk, [])
 
 
 # --- What a reader sees -------------------------------------------------------------------
 
 
-def _date(value: dt.date | None) -> str:
+def date_label(value: dt.date | None) -> str:
     return date_format(value, "j M Y") if value else ""
 
 
-def _money(value: Decimal) -> str:
+def money_label(value: Decimal) -> str:
     return f"£{value:,.0f}"
 
 
-def _yes_no(value: bool) -> str:
+def yes_no(value: bool) -> str:
     return "Yes" if value else "No"
 
 
-def _qualification_facts(record) -> list[tuple[str, str]]:
-    qtype = record.qualification_type
-    if record.expires_on:
-        expiry = f"{_date(record.expires_on)} (stated on the certificate)"
-    elif qtype.validity_months:
-        expiry = f"{_date(record.expiry_date())} ({qtype.validity_months} months after the award)"
-    else:
-        expiry = "Does not expire"
-    facts = [("Qualification", str(qtype))]
-    if qtype.regulated_number:
-        facts.append(("Regulated qualification number", qtype.regulated_number))
-    facts += [
-        ("Awarding body", str(record.awarding_body or "—")),
-        ("Certificate number", record.certificate_number or "—"),
-        ("Awarded on", _date(record.awarded_on)),
-        ("Expiry", expiry),
-    ]
-    return facts
-
-
-def _insurance_facts(record) -> list[tuple[str, str]]:
-    return [
-        ("Insurer", record.insurer),
-        ("Policy number", record.policy_number),
-        ("Public liability cover", _money(record.public_liability_cover)),
-        ("Professional indemnity cover", _money(record.professional_indemnity_cover)),
-        ("Cover starts", _date(record.starts_on)),
-        ("Cover ends", _date(record.expires_on)),
-    ]
-
-
-def _dbs_facts(record) -> list[tuple[str, str]]:
-    expiry = record.expiry_date()
-    return [
-        ("Level", record.get_level_display()),
-        ("Certificate number", record.certificate_number),
-        ("Issued on", _date(record.issued_on)),
-        ("Subscribed to the Update Service", _yes_no(record.update_service_subscribed)),
-        ("Consents to Update Service checks", _yes_no(record.update_service_consent)),
-        (
-            "Recheck due",
-            _date(expiry) if expiry else "Not needed: followed through the Update Service",
-        ),
-    ]
-
-
-FACTS: dict[str, Callable[[VerifiableRecord], list[tuple[str, str]]]] = {
-    QUALIFICATION.slug: _qualification_facts,
-    INSURANCE.slug: _insurance_facts,
-    DBS.slug: _dbs_facts,
-}
-
-
 def record_facts(record: VerifiableRecord) -> list[tuple[str, str]]:
-    return FACTS[kind_of(record).slug](record)
+    return kind_of(record).facts(record)
 
 
 # The decision about a record, not its content: a fingerprint ignores them.
@@ -239,7 +193,7 @@ def verification_summary(record: VerifiableRecord) -> str:
     who = record.verified_by.name if record.verified_by else "programme staff"
     if record.status == "verified":
         method = record.get_verification_method_display().lower() or "a check"
-        return f"Verified by {who} on {_date(record.verified_on)} ({method})."
+        return f"Verified by {who} on {date_label(record.verified_on)} ({method})."
     if record.status == "rejected":
         return f"Rejected by {who}."
     return ""

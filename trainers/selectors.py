@@ -1,50 +1,48 @@
-"""Reads across a trainer's compliance records."""
+"""Reads across a trainer's verifiable records, whatever kinds the apps registered."""
 
-from itertools import chain
+from typing import Any
 
-from trainers.models import TrainerProfile
-
-
-def trainer_records(profile: TrainerProfile) -> list:
-    """Every verifiable record of one trainer (qualifications, insurance, DBS), in 3 queries."""
-    from qualifications.models import TrainerQualification
-
-    qualifications = TrainerQualification.objects.filter(trainer=profile).select_related(
-        "qualification_type", "awarding_body"
-    )
-    return list(chain(qualifications, profile.insurances.all(), profile.dbs_checks.all()))
+from trainers.models import TrainerProfile, VerifiableRecord, VerificationStatus
+from trainers.records import RecordKind, record_kinds
 
 
-def trainer_records_by_kind(profile: TrainerProfile) -> dict:
-    """One trainer's records grouped by kind, each with its evidence, in a fixed query count."""
-    from qualifications.prerequisites import warnings_for_qualifications
-    from trainers.records import KINDS, QUALIFICATION
+def trainer_records(profile: TrainerProfile) -> list[VerifiableRecord]:
+    """Every verifiable record of one trainer: one query per registered kind."""
+    records: list[VerifiableRecord] = []
+    for kind in record_kinds():
+        rows = kind.model._default_manager.filter(trainer=profile)
+        records += rows.select_related(*kind.related) if kind.related else rows
+    return records
 
-    grouped = {
-        slug: list(
+
+def trainer_records_by_kind(profile: TrainerProfile) -> dict[str, Any]:
+    """One trainer's records grouped by kind, each with its evidence and warnings.
+
+    Two queries per kind (rows, evidence) plus what each kind's warnings need, however many
+    records the trainer holds.
+    """
+    grouped: dict[str, list[VerifiableRecord]] = {}
+    warnings: dict[tuple[str, int], list[str]] = {}  # keyed by (kind slug, pk)
+    for kind in record_kinds():
+        rows = list(
             kind.queryset().filter(trainer=profile).order_by(*kind.model._meta.ordering, "id")
         )
-        for slug, kind in KINDS.items()
-    }
-    qualifications = grouped[QUALIFICATION.slug]
-    warnings = warnings_for_qualifications(qualifications, held=qualifications)
+        grouped[kind.slug] = rows
+        if rows:
+            warnings |= {(kind.slug, pk): w for pk, w in kind.warnings(rows, rows).items()}
     return {"records": grouped, "warnings": warnings}
 
 
-def verification_queue() -> list[dict]:
-    """Every pending record of every kind, oldest submission first.
-
-    Three record queries and three evidence queries, plus two for the prerequisite warnings,
-    however many records wait.
-    """
-    from qualifications.prerequisites import warnings_for_qualifications
-    from trainers.models import VerificationStatus
-    from trainers.records import KINDS, QUALIFICATION
-
-    rows = []
-    for kind in KINDS.values():
+def verification_queue() -> list[dict[str, Any]]:
+    """Every pending record of every kind, oldest submission first."""
+    rows: list[dict[str, Any]] = []
+    for kind in record_kinds():
         records = list(kind.queryset().filter(status=VerificationStatus.PENDING))
-        warnings = warnings_for_qualifications(records) if kind is QUALIFICATION else {}
-        rows += [{"kind": kind, "record": r, "warnings": warnings.get(r.pk, [])} for r in records]
+        warnings = kind.warnings(records, None) if records else {}
+        rows += [_queue_row(kind, r, warnings.get(r.pk, [])) for r in records]
     rows.sort(key=lambda row: (row["record"].submitted_at, row["kind"].slug, row["record"].pk))
     return rows
+
+
+def _queue_row(kind: RecordKind, record: VerifiableRecord, warnings: list[str]) -> dict[str, Any]:
+    return {"kind": kind, "record": record, "warnings": warnings}

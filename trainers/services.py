@@ -1,7 +1,7 @@
 """Writes to a trainer's verifiable records: create, update, evidence, verify, reject.
 
-Every service is generic over the three kinds (qualification, insurance, DBS check), runs in
-one transaction with its evidence files, writes an audit event and raises `RecordError` with a
+Every service is generic over the registered record kinds (trainers.records), runs in
+one transaction with its evidence files, writes an audit event and raises `DomainError` with a
 message fit for the user.
 """
 
@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from rehabpath.audit import record_event
+from rehabpath.errors import DomainError
 from rehabpath.models import User
 from trainers.evidence import CheckedUpload, atomic_with_evidence, evidence_attach, evidence_detach
 from trainers.mails import mail_record_decision
@@ -42,14 +43,6 @@ DECISION_RESET = {
 
 
 STALE_REVIEW = "The trainer changed this record while you were reviewing it: review it again."
-
-
-class RecordError(Exception):
-    """A refusal the user can act on; `message` is shown as is."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def _audit_value(value: Any) -> Any:
@@ -95,7 +88,7 @@ def record_create(
 ) -> VerifiableRecord:
     """A new record, pending verification, with its evidence: all saved or nothing."""
     if actor.pk != trainer.user_id:
-        raise RecordError("Only the trainer can add records to their own profile.")
+        raise DomainError("Only the trainer can add records to their own profile.")
     with atomic_with_evidence() as written:
         record = kind.model(trainer=trainer, status=PENDING, **fields)
         _check_rules(record)
@@ -134,7 +127,7 @@ def record_update(
     with atomic_with_evidence() as written:
         locked = _locked(record)
         if actor.pk != locked.trainer.user_id:
-            raise RecordError("Only the trainer can change their own record.")
+            raise DomainError("Only the trainer can change their own record.")
         before = {name: getattr(locked, name) for name in changes}
         changed = {name: value for name, value in changes.items() if before[name] != value}
         for name, value in changed.items():
@@ -192,7 +185,7 @@ def record_evidence_add(
 ) -> VerificationStatus | None:
     """Add files to a record; a decided record goes back to pending (see `record_update`)."""
     if not files:
-        raise RecordError("Choose at least one file to upload.")
+        raise DomainError("Choose at least one file to upload.")
     return record_update(
         record=record, actor=actor, changes={}, add_files=files, remove_files=[], request=request
     )
@@ -204,7 +197,7 @@ def record_evidence_remove(
     """Remove one file from its record; a decided record goes back to pending (as above)."""
     record = evidence.record
     if record is None or not isinstance(record, VerifiableRecord):
-        raise RecordError("This file does not belong to a record that staff verify.")
+        raise DomainError("This file does not belong to a record that staff verify.")
     return record_update(
         record=record,
         actor=actor,
@@ -233,9 +226,9 @@ def record_verify(
     """
     kind = kind_of(record)
     if method not in VerificationMethod.values:
-        raise RecordError("Choose how you verified this record.")
+        raise DomainError("Choose how you verified this record.")
     if verified_on > today():
-        raise RecordError("The verification date cannot be in the future.")
+        raise DomainError("The verification date cannot be in the future.")
     with atomic_with_evidence():
         locked = _locked(record)
         _check_decider(locked, actor, expected_fingerprint)
@@ -280,7 +273,7 @@ def record_reject(
     kind = kind_of(record)
     reason = reason.strip()
     if not reason:
-        raise RecordError("Give the reason for rejecting: the trainer reads it to put it right.")
+        raise DomainError("Give the reason for rejecting: the trainer reads it to put it right.")
     with atomic_with_evidence():
         locked = _locked(record)
         _check_decider(locked, actor, expected_fingerprint)
@@ -307,21 +300,21 @@ def record_reject(
 
 def _check_decider(record: VerifiableRecord, actor: User, expected_fingerprint: str | None) -> None:
     if not actor.is_staff:
-        raise RecordError("Only programme staff verify records.")
+        raise DomainError("Only programme staff verify records.")
     if record.trainer.user_id == actor.pk:
-        raise RecordError(
+        raise DomainError(
             "You cannot verify or reject your own record. Another member of programme staff "
             "must review it."
         )
     if record.status != PENDING:
-        raise RecordError(
+        raise DomainError(
             f"This record is no longer waiting for verification: it is "
             f"{record.get_status_display().lower()}."
         )
     # Under the record's lock: record_update takes the same lock before it changes the fields
     # or the evidence, so what is compared here is what gets decided.
     if expected_fingerprint is not None and expected_fingerprint != record_fingerprint(record):
-        raise RecordError(STALE_REVIEW)
+        raise DomainError(STALE_REVIEW)
 
 
 def _check_rules(record: VerifiableRecord) -> None:
@@ -334,7 +327,7 @@ def _check_rules(record: VerifiableRecord) -> None:
     try:
         record.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
     except ValidationError as error:
-        raise RecordError(" ".join(error.messages)) from error
+        raise DomainError(" ".join(error.messages)) from error
 
 
 def _attach(
@@ -350,7 +343,7 @@ def _attach(
             record=record, trainer=trainer, files=files, uploaded_by=actor, written=written
         )
     except ValidationError as error:  # the file limit, counted again under the record's lock
-        raise RecordError(" ".join(error.messages)) from error
+        raise DomainError(" ".join(error.messages)) from error
 
 
 def _own_evidence(record: VerifiableRecord, files: list[EvidenceFile]) -> list[EvidenceFile]:
@@ -359,7 +352,7 @@ def _own_evidence(record: VerifiableRecord, files: list[EvidenceFile]) -> list[E
     ids = {e.pk for e in files}
     own = list(record.evidence.filter(pk__in=ids))
     if len(own) != len(ids):
-        raise RecordError("That file is not part of this record (it may have been removed).")
+        raise DomainError("That file is not part of this record (it may have been removed).")
     return own
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from qualifications.models import ConditionArea, CPDActivity
 from qualifications.scoring import CPDYear, day_label, fmt_number
-from qualifications.services_cpd import CPDActivityData
+from qualifications.services.cpd import CPDActivityData
 from trainers.evidence import ALLOWED_TYPES, CheckedUpload, size_limit_label
 from trainers.forms import EvidenceField
 

@@ -34,23 +34,24 @@ from qualifications.portfolio import (
     render_portfolio_pdf,
 )
 from qualifications.scoring import fmt_number
-from qualifications.selectors_cpd import (
+from qualifications.selectors import (
     active_rules,
     cpd_activities,
     cpd_summary_for,
     cpd_year_choices,
     current_cpd_year,
 )
-from qualifications.services_cpd import (
-    CPDError,
+from qualifications.services.cpd import (
     cpd_activity_create,
     cpd_activity_delete,
     cpd_activity_update,
     cpd_portfolio_export,
     cpd_practice_summary_update,
 )
-from rehabpath.access import get_trainer_record_for_user, role_required, trainer_profile_of
+from rehabpath.access import role_required
+from rehabpath.errors import DomainError
 from rehabpath.roles import Role
+from trainers.access import get_trainer_record_for_user, trainer_profile_of
 
 PAGE_SIZE = 25
 RENDER_FAILED = (
@@ -91,7 +92,7 @@ def cpd_add(request: HttpRequest) -> HttpResponse:
                 evidence=form.new_evidence,
                 request=request,
             )
-        except CPDError as error:
+        except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             _say_progress(request, profile, f"“{activity.title}” is in your CPD log.")
@@ -149,7 +150,7 @@ def cpd_edit(request: HttpRequest, public_id) -> HttpResponse:
                 remove_evidence=form.removed_evidence,
                 request=request,
             )
-        except CPDError as error:
+        except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             if changed:
@@ -167,7 +168,7 @@ def cpd_delete(request: HttpRequest, public_id) -> HttpResponse:
     if request.method == "POST":
         try:
             cpd_activity_delete(actor=request.user, activity=activity, request=request)
-        except CPDError as error:
+        except DomainError as error:
             messages.error(request, error.message)
             return redirect("qualifications:cpd_detail", public_id=activity.public_id)
         _say_progress(request, activity.trainer, f"“{activity.title}” is deleted.")
@@ -226,7 +227,7 @@ def cpd_export(request: HttpRequest) -> HttpResponse:
             if form.is_valid():
                 try:
                     return _export(request, profile, form, activities)
-                except CPDError as error:
+                except DomainError as error:
                     form.add_error(None, error.message)
         else:
             form = PortfolioExportForm(
@@ -282,7 +283,7 @@ def _export(request, profile, form, activities) -> HttpResponse:
     except Exception as error:  # WeasyPrint can fail in many ways; the trainer can retry
         logger.exception("CPD portfolio rendering failed")
         hint = " If the PDF fails again, download the CSV instead." if ext == "pdf" else ""
-        raise CPDError(RENDER_FAILED + hint) from error
+        raise DomainError(RENDER_FAILED + hint) from error
     cpd_portfolio_export(
         actor=request.user,
         profile=profile,

@@ -11,8 +11,8 @@ STAFF_ONLY = {
 }
 
 CASES = [
-    AccessCase("trainers:bulk_import", {**STAFF_ONLY, "staff": 200}),
-    AccessCase("trainers:bulk_import_template", {**STAFF_ONLY, "staff": 200}),
+    AccessCase("programme:bulk_import", {**STAFF_ONLY, "staff": 200}),
+    AccessCase("programme:bulk_import_template", {**STAFF_ONLY, "staff": 200}),
     # Without a pending preview in the session, staff are sent back to the upload page.
-    AccessCase("trainers:bulk_import_confirm", {**STAFF_ONLY, "staff": 302}, method="post"),
+    AccessCase("programme:bulk_import_confirm", {**STAFF_ONLY, "staff": 302}, method="post"),
 ]

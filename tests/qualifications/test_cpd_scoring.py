@@ -309,7 +309,7 @@ def test_gaps_are_exactly_the_long_runs_without_cpd(dates, gap_months):
 
 @pytest.mark.parametrize("rows", [1, 15])
 def test_cpd_summary_for_runs_four_queries(db, rows, django_assert_num_queries):
-    from qualifications.selectors_cpd import cpd_summary_for
+    from qualifications.selectors import cpd_summary_for
     from tests import factories
 
     profile = factories.TrainerProfileFactory()

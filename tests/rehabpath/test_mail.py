@@ -10,12 +10,13 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from qualifications.kinds import QUALIFICATION
 from rehabpath.celery import app as celery_app
+from rehabpath.errors import DomainError
 from rehabpath.mail import Outcome, claim_lease, mail_deliver, mail_enqueue
 from rehabpath.models import MailDelivery
 from tests.factories import TrainerQualificationFactory
-from trainers.records import QUALIFICATION
-from trainers.services import RecordError, record_reject, record_verify
+from trainers.services import record_reject, record_verify
 
 CONTEXT = {
     "outcome": "verified",
@@ -134,7 +135,7 @@ def test_the_trainer_is_mailed_the_reason_when_staff_reject_their_record(
 def test_no_mail_leaves_when_the_decision_is_rolled_back(staff_user, trainer_user):
     record = TrainerQualificationFactory(trainer=trainer_user.trainer_profile)
 
-    with pytest.raises(RecordError):  # a trainer cannot decide on records
+    with pytest.raises(DomainError):  # a trainer cannot decide on records
         record_verify(
             record=record,
             actor=trainer_user,
@@ -148,8 +149,8 @@ def test_no_mail_leaves_when_the_decision_is_rolled_back(staff_user, trainer_use
 def test_imported_trainers_get_a_working_link_to_claim_their_account(
     staff_user, client, eager_tasks, django_capture_on_commit_callbacks
 ):
+    from programme.imports import trainers_import_apply, trainers_import_preview
     from qualifications.catalogue import load_catalogue
-    from trainers.imports import trainers_import_apply, trainers_import_preview
 
     load_catalogue()
     text = (

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from qualifications.portfolio import KIND_LABELS
+from rehabpath.errors import DomainError
 from rehabpath.models import AuditEvent
 from tests import factories
 from tests.trainers.uploads import (
@@ -393,11 +394,11 @@ def test_cpd_evidence_cannot_be_removed_through_the_record_view(client_for, trai
 
 def test_service_counts_files_again_under_the_record_lock(trainer_user):
     from trainers.evidence import validate_upload
-    from trainers.services import RecordError, record_evidence_add
+    from trainers.services import record_evidence_add
 
     insurance = factories.InsuranceFactory(trainer=trainer_user.trainer_profile)
     attach(insurance, *[good_pdf(f"{n}.pdf") for n in range(5)])
-    with pytest.raises(RecordError, match="at most 5 evidence files"):
+    with pytest.raises(DomainError, match="at most 5 evidence files"):
         record_evidence_add(
             record=insurance, actor=trainer_user, files=[validate_upload(good_pdf("6.pdf"))]
         )

@@ -7,14 +7,16 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from programme.imports.checks import validate
 from qualifications.forms.records import TrainerQualificationForm
+from qualifications.kinds import QUALIFICATION
 from qualifications.models import TrainerQualification
+from qualifications.rules import certificate_key, qualification_key
+from rehabpath.errors import DomainError
 from tests import factories
-from trainers.imports.checks import validate
+from trainers.kinds import DBS, INSURANCE
 from trainers.models import DBSCheck, Insurance
-from trainers.records import DBS, INSURANCE, QUALIFICATION
-from trainers.rules import certificate_key, qualification_key
-from trainers.services import RecordError, record_create, record_update
+from trainers.services import record_create, record_update
 
 NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
 HEADER = "email,name,qualification,awarding_body,certificate_number,awarded_on,expires_on\n"
@@ -55,7 +57,7 @@ def create(kind, trainer_user, fields):
 def test_record_create_refuses_a_future_award_date_without_a_form(trainer_user, qtype):
     fields = qualification_fields(qtype, awarded_on=dt.date(2026, 11, 28))
 
-    with pytest.raises(RecordError, match="The date awarded cannot be in the future."):
+    with pytest.raises(DomainError, match="The date awarded cannot be in the future."):
         create(QUALIFICATION, trainer_user, fields)
 
     assert not TrainerQualification.objects.exists()
@@ -101,7 +103,7 @@ def test_record_create_refuses_a_future_award_date_without_a_form(trainer_user, 
     ],
 )
 def test_record_create_refuses_what_the_forms_refuse(trainer_user, kind, fields, message):
-    with pytest.raises(RecordError, match=message):
+    with pytest.raises(DomainError, match=message):
         create(kind, trainer_user, fields)
 
     assert not Insurance.objects.exists()
@@ -111,7 +113,7 @@ def test_record_create_refuses_what_the_forms_refuse(trainer_user, kind, fields,
 def test_record_update_refuses_an_expiry_before_the_award(trainer_user, qtype):
     record = create(QUALIFICATION, trainer_user, qualification_fields(qtype))
 
-    with pytest.raises(RecordError, match="The expiry date must be after the date awarded."):
+    with pytest.raises(DomainError, match="The expiry date must be after the date awarded."):
         record_update(
             record=record,
             actor=trainer_user,
@@ -127,7 +129,7 @@ def test_record_update_refuses_an_expiry_before_the_award(trainer_user, qtype):
 def test_record_create_refuses_the_same_certificate_twice(trainer_user, qtype):
     create(QUALIFICATION, trainer_user, qualification_fields(qtype, certificate_number="ymca-1"))
 
-    with pytest.raises(RecordError, match="You have already recorded this certificate."):
+    with pytest.raises(DomainError, match="You have already recorded this certificate."):
         create(
             QUALIFICATION, trainer_user, qualification_fields(qtype, certificate_number=" YMCA-1 ")
         )

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from rehabpath.errors import DomainError
 from rehabpath.models import AuditEvent, MailDelivery
 from tests import factories
 from tests.trainers.test_evidence import attach
@@ -15,7 +16,6 @@ from trainers.models import Insurance, TrainerProfile, VerificationStatus
 from trainers.records import record_fingerprint
 from trainers.services import (
     STALE_REVIEW,
-    RecordError,
     record_reject,
     record_update,
     record_verify,
@@ -359,7 +359,7 @@ def test_services_refuse_a_stale_fingerprint(staff_user, trainer_user):
     check = factories.DBSCheckFactory(trainer=trainer_user.trainer_profile)
     seen = record_fingerprint(check)
     edit_certificate_number(check, trainer_user)
-    with pytest.raises(RecordError, match="changed this record while you were reviewing"):
+    with pytest.raises(DomainError, match="changed this record while you were reviewing"):
         record_verify(
             record=check,
             actor=staff_user,
@@ -368,7 +368,7 @@ def test_services_refuse_a_stale_fingerprint(staff_user, trainer_user):
             verified_on=NOW.date(),
             expected_fingerprint=seen,
         )
-    with pytest.raises(RecordError, match="changed this record while you were reviewing"):
+    with pytest.raises(DomainError, match="changed this record while you were reviewing"):
         record_reject(record=check, actor=staff_user, reason="No", expected_fingerprint=seen)
     check.refresh_from_db()
     assert check.status == VerificationStatus.PENDING
@@ -437,14 +437,14 @@ def test_own_records_show_in_the_queue_without_a_review_button(client_for, staff
 
 def test_services_refuse_self_decisions_and_non_staff(staff_trainer, trainer_user):
     own = factories.DBSCheckFactory(trainer=staff_trainer.trainer_profile)
-    with pytest.raises(RecordError, match="your own record"):
+    with pytest.raises(DomainError, match="your own record"):
         record_verify(
             record=own, actor=staff_trainer, method="document", note="", verified_on=NOW.date()
         )
-    with pytest.raises(RecordError, match="your own record"):
+    with pytest.raises(DomainError, match="your own record"):
         record_reject(record=own, actor=staff_trainer, reason="No")
     other = factories.DBSCheckFactory()
-    with pytest.raises(RecordError, match="Only programme staff"):
+    with pytest.raises(DomainError, match="Only programme staff"):
         record_verify(
             record=other,
             actor=trainer_user,

@@ -7,8 +7,8 @@ from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 
 from mentorship.models import MentorProfile
+from programme.management.commands.seed_demo import DEMO_PASSWORD
 from qualifications.models import AwardingBody, ConditionArea, QualificationType
-from rehabpath.management.commands.seed_demo import DEMO_PASSWORD
 from rehabpath.models import User
 from rehabpath.roles import Role, roles_of
 from trainers.models import Clinic, ClinicMembership, TrainerProfile

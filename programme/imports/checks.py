@@ -11,9 +11,7 @@ from django.core.validators import validate_email
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from qualifications.models import AwardingBody, QualificationType, TrainerQualification
-from rehabpath.models import User
-from trainers.imports.reading import (
+from programme.imports.reading import (
     COLUMN_NAMES,
     CONTROL,
     MAX_LENGTHS,
@@ -28,8 +26,10 @@ from trainers.imports.reading import (
     read_records,
     show_date,
 )
+from qualifications.models import AwardingBody, QualificationType, TrainerQualification
+from qualifications.rules import certificate_key, qualification_key
+from rehabpath.models import User
 from trainers.models import VerificationStatus
-from trainers.rules import certificate_key, qualification_key
 
 # --- The catalogue ------------------------------------------------------------------------
 

@@ -18,19 +18,19 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from qualifications.models import AwardingBody, QualificationType
-from rehabpath.access import role_required
-from rehabpath.roles import Role
-from trainers.imports import (
+from programme.imports import (
     COLUMNS,
     MAX_ROWS,
     ImportPreview,
-    TrainersImportError,
     example_rows,
     template_csv,
     trainers_import_apply,
     trainers_import_preview,
 )
+from qualifications.models import AwardingBody, QualificationType
+from rehabpath.access import role_required
+from rehabpath.errors import DomainError
+from rehabpath.roles import Role
 
 PENDING_KEY = "trainers_import_pending"
 RESULT_KEY = "trainers_import_result"
@@ -38,7 +38,7 @@ PENDING_TTL = dt.timedelta(hours=1)
 
 
 class BulkImportForm(forms.Form):
-    # Kept beside its only view: the rules live in trainers.imports, not here.
+    # Kept beside its only view: the rules live in programme.imports, not here.
     file = forms.FileField(
         label="CSV file",
         help_text="UTF-8 CSV (Excel: “CSV UTF-8”), at most 1 MB and 2,000 rows.",
@@ -54,7 +54,7 @@ def _render_upload(request, form):
     result = request.session.pop(RESULT_KEY, None) if request.method == "GET" else None
     return render(
         request,
-        "trainers/bulk_import.html",
+        "programme/bulk_import.html",
         {
             "form": form,
             "result": result,
@@ -72,7 +72,7 @@ def _render_upload(request, form):
 def _render_preview(request, preview: ImportPreview, *, refusal: str = ""):
     return render(
         request,
-        "trainers/bulk_import_preview.html",
+        "programme/bulk_import_preview.html",
         {
             "preview": preview,
             "refusal": refusal,
@@ -128,7 +128,7 @@ def bulk_import_confirm(request):
             "Nothing was imported: this preview has expired or was replaced by another upload. "
             "Upload the file again.",
         )
-        return redirect("trainers:bulk_import")
+        return redirect("programme:bulk_import")
     try:
         result = trainers_import_apply(
             actor=request.user,
@@ -137,12 +137,12 @@ def bulk_import_confirm(request):
             filename=pending["filename"],
             request=request,
         )
-    except TrainersImportError as exc:
+    except DomainError as exc:
         request.session.pop(PENDING_KEY, None)
-        if exc.preview is not None:
-            return _render_preview(request, exc.preview, refusal=exc.message)
+        if exc.details is not None:
+            return _render_preview(request, exc.details, refusal=exc.message)
         messages.error(request, exc.message)
-        return redirect("trainers:bulk_import")
+        return redirect("programme:bulk_import")
     request.session.pop(PENDING_KEY, None)
     request.session[RESULT_KEY] = {
         "filename": result.filename,
@@ -164,7 +164,7 @@ def bulk_import_confirm(request):
             else "."
         ),
     )
-    return redirect("trainers:bulk_import")
+    return redirect("programme:bulk_import")
 
 
 @role_required(Role.STAFF)

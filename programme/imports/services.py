@@ -10,19 +10,19 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from qualifications.models import QualificationType, TrainerQualification
-from rehabpath.audit import record_event
-from rehabpath.models import User
-from trainers.imports.checks import validate
-from trainers.imports.reading import (
+from programme.imports.checks import validate
+from programme.imports.reading import (
     COLUMN_NAMES,
     MAX_BYTES,
     ImportPreview,
     ImportResult,
-    TrainersImportError,
     decode,
     too_large,
 )
+from qualifications.models import QualificationType, TrainerQualification
+from rehabpath.audit import record_event
+from rehabpath.errors import DomainError
+from rehabpath.models import User
 from trainers.mails import mail_account_claim
 from trainers.models import TrainerProfile, VerificationStatus
 
@@ -56,14 +56,14 @@ def trainers_import_apply(
         with transaction.atomic():
             preview = validate(text=text, filename=filename, sha256=sha256)
             if not preview.is_valid:
-                raise TrainersImportError(
+                raise DomainError(
                     "Nothing was imported: the file is no longer valid (the catalogue or the "
                     "trainers' records changed since the preview). The problems are listed below.",
-                    preview=preview,
+                    details=preview,
                 )
             return _create_all(actor=actor, preview=preview, request=request)
     except IntegrityError:
-        raise TrainersImportError(
+        raise DomainError(
             "Nothing was imported: an account or record in this file was created by someone "
             "else while importing. Upload the file again to see what changed."
         ) from None

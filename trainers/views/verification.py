@@ -5,15 +5,22 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from rehabpath.access import get_trainer_record_for_user, role_required
+from rehabpath.access import role_required
+from rehabpath.errors import DomainError
 from rehabpath.models import AuditEvent
 from rehabpath.roles import Role
+from trainers.access import get_trainer_record_for_user
 from trainers.forms import RejectForm, VerifyForm
 from trainers.models import VerificationStatus
-from trainers.records import RecordKind, record_facts, record_fingerprint, verification_summary
+from trainers.records import (
+    RecordKind,
+    record_facts,
+    record_fingerprint,
+    record_warnings,
+    verification_summary,
+)
 from trainers.selectors import verification_queue as pending_records
-from trainers.services import RecordError, record_reject, record_verify
-from trainers.views_records import record_warnings
+from trainers.services import record_reject, record_verify
 
 OWN_RECORD = "This is your own record. Another member of programme staff must verify or reject it."
 
@@ -80,7 +87,7 @@ def record_verify_view(request: HttpRequest, kind: RecordKind, public_id) -> Htt
             expected_fingerprint=form.cleaned_data["fingerprint"],
             request=request,
         )
-    except RecordError as error:
+    except DomainError as error:
         messages.error(request, error.message)
         return redirect(kind.url_for_review(record))
     messages.success(request, f"{kind.label} “{record}” of {record.trainer} verified.")
@@ -102,7 +109,7 @@ def record_reject_view(request: HttpRequest, kind: RecordKind, public_id) -> Htt
             expected_fingerprint=form.cleaned_data["fingerprint"],
             request=request,
         )
-    except RecordError as error:
+    except DomainError as error:
         messages.error(request, error.message)
         return redirect(kind.url_for_review(record))
     messages.success(

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from qualifications.models import ConditionArea, CPDActivity
 from rehabpath.audit import record_event
+from rehabpath.errors import DomainError
 from rehabpath.models import User
 from trainers.evidence import (
     CheckedUpload,
@@ -26,15 +27,6 @@ from trainers.evidence import (
     evidence_detach,
 )
 from trainers.models import EvidenceFile, TrainerProfile
-
-
-class CPDError(Exception):
-    """A CPD change that cannot be made; the message is fit to show the trainer."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -74,14 +66,14 @@ def _reflection(activity: CPDActivity) -> tuple[str, str, str]:
 
 def _check(*, actor: User, trainer: TrainerProfile, data: CPDActivityData) -> None:
     if getattr(actor, "trainer_profile", None) != trainer:
-        raise CPDError("Only the trainer can change their own CPD log.")
+        raise DomainError("Only the trainer can change their own CPD log.")
     if data.date > timezone.localdate():
-        raise CPDError(
+        raise DomainError(
             "The date cannot be in the future: log an activity once you have done it.",
             field="date",
         )
     if data.hours <= 0:
-        raise CPDError("Enter the hours the activity took, more than 0.", field="hours")
+        raise DomainError("Enter the hours the activity took, more than 0.", field="hours")
 
 
 def _apply(activity: CPDActivity, data: CPDActivityData) -> None:
@@ -101,7 +93,9 @@ def _validate(activity: CPDActivity) -> None:
         activity.full_clean(exclude=["trainer"])
     except ValidationError as error:
         field, messages = next(iter(error.message_dict.items()))
-        raise CPDError(" ".join(messages), field=None if field == "__all__" else field) from error
+        raise DomainError(
+            " ".join(messages), field=None if field == "__all__" else field
+        ) from error
 
 
 def _attach(
@@ -118,7 +112,7 @@ def _attach(
             written=written,
         )
     except ValidationError as error:
-        raise CPDError(" ".join(error.messages), field="evidence") from error
+        raise DomainError(" ".join(error.messages), field="evidence") from error
     return len(stored)
 
 
@@ -177,7 +171,7 @@ def cpd_activity_update(
     if any(
         e.object_id != activity.pk or e.content_type_id != content_type.pk for e in remove_evidence
     ):
-        raise CPDError("That evidence file does not belong to this activity.", field="evidence")
+        raise DomainError("That evidence file does not belong to this activity.", field="evidence")
     with atomic_with_evidence() as written:
         # The lock keeps two edits at once from together passing the evidence limit.
         activity = CPDActivity.objects.select_for_update().get(pk=activity.pk)
@@ -217,7 +211,7 @@ def cpd_activity_delete(
     *, actor: User, activity: CPDActivity, request: HttpRequest | None = None
 ) -> None:
     if getattr(actor, "trainer_profile", None) != activity.trainer:
-        raise CPDError("Only the trainer can delete their own CPD activities.")
+        raise DomainError("Only the trainer can delete their own CPD activities.")
     with transaction.atomic():
         evidence = list(activity.evidence.all())
         record_event(
@@ -258,7 +252,7 @@ def cpd_practice_summary_update(
 ) -> TrainerProfile:
     """Save the practice summary alone (no export)."""
     if getattr(actor, "trainer_profile", None) != profile:
-        raise CPDError("Only the trainer can change their practice summary.")
+        raise DomainError("Only the trainer can change their practice summary.")
     with transaction.atomic():
         return _save_practice_summary(actor=actor, profile=profile, text=text, request=request)
 
@@ -280,7 +274,7 @@ def cpd_portfolio_export(
     The caller renders the portfolio first: a rendering failure leaves the profile as it was.
     """
     if getattr(actor, "trainer_profile", None) != profile:
-        raise CPDError("Only the trainer can export their CPD portfolio.")
+        raise DomainError("Only the trainer can export their CPD portfolio.")
     with transaction.atomic():
         profile = _save_practice_summary(
             actor=actor, profile=profile, text=practice_summary, request=request

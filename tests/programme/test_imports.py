@@ -10,16 +10,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from programme.imports import MAX_BYTES, MAX_ROWS, trainers_import_preview
 from qualifications.catalogue import load_catalogue
 from qualifications.models import QualificationType, TrainerQualification
 from rehabpath.models import AuditEvent, User
 from tests import factories
-from trainers.imports import MAX_BYTES, MAX_ROWS, trainers_import_preview
 from trainers.models import TrainerProfile, VerificationStatus
 
-IMPORT_URL = reverse("trainers:bulk_import")
-CONFIRM_URL = reverse("trainers:bulk_import_confirm")
-TEMPLATE_URL = reverse("trainers:bulk_import_template")
+IMPORT_URL = reverse("programme:bulk_import")
+CONFIRM_URL = reverse("programme:bulk_import_confirm")
+TEMPLATE_URL = reverse("programme:bulk_import_template")
 HEADER = "email,name,qualification,awarding_body,certificate_number,awarded_on,expires_on\n"
 
 

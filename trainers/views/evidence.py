@@ -7,12 +7,13 @@ from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
-from rehabpath.access import get_evidence_for_user
+from rehabpath.errors import DomainError
+from trainers.access import get_evidence_for_user
 from trainers.evidence import download_name
 from trainers.models import VerifiableRecord
 from trainers.records import kind_of
-from trainers.services import RecordError, record_evidence_remove
-from trainers.views_records import warn_back_to_pending
+from trainers.services import record_evidence_remove
+from trainers.views.records import warn_back_to_pending
 
 
 @require_GET
@@ -47,7 +48,7 @@ def evidence_remove(request: HttpRequest, public_id) -> HttpResponse:
         raise Http404("No such record file.")
     try:
         left = record_evidence_remove(evidence=evidence, actor=request.user, request=request)
-    except RecordError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, f"“{evidence.original_name}” removed.")

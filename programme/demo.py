@@ -10,10 +10,11 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
+from qualifications.kinds import QUALIFICATION
 from qualifications.models import ConditionArea, QualificationType
-from qualifications.services_cpd import CPDActivityData, cpd_activity_create
+from qualifications.services.cpd import CPDActivityData, cpd_activity_create
 from rehabpath.models import User
-from trainers.records import DBS, INSURANCE, QUALIFICATION
+from trainers.kinds import DBS, INSURANCE
 from trainers.services import record_create, record_verify
 
 

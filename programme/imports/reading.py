@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from dateutil.relativedelta import relativedelta
 
 from qualifications.models import AwardingBody, QualificationType
+from rehabpath.errors import DomainError
 from trainers.models import TrainerProfile
 
 MAX_BYTES = 1024 * 1024
@@ -42,15 +43,6 @@ ROW_ATTRIBUTES = {
 _ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 _UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-class TrainersImportError(Exception):
-    """The file cannot be imported; `preview` (when given) lists every problem."""
-
-    def __init__(self, message: str, *, preview: "ImportPreview | None" = None):
-        super().__init__(message)
-        self.message = message
-        self.preview = preview
 
 
 @dataclass(frozen=True)
@@ -89,7 +81,7 @@ class ImportRow:
     def checked_values(self) -> tuple[QualificationType, dt.date]:
         """The values every valid row has; the checks refuse a row without them."""
         if self.qualification is None or self.awarded_on is None:
-            raise TrainersImportError(f"Row {self.number} has not passed the checks.")
+            raise DomainError(f"Row {self.number} has not passed the checks.")
         return self.qualification, self.awarded_on
 
     @property

@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from mentorship.models import MentorProfile
+from programme.demo import load_demo_records
 from qualifications.catalogue import load_catalogue
-from rehabpath.demo import load_demo_records
 from rehabpath.models import User
 from trainers.models import Clinic, ClinicMembership, TrainerProfile
 

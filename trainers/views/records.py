@@ -12,15 +12,16 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from rehabpath.access import get_trainer_record_for_user, role_required, trainer_profile_of
+from rehabpath.access import role_required
+from rehabpath.errors import DomainError
 from rehabpath.roles import Role, has_role
+from trainers.access import get_trainer_record_for_user, trainer_profile_of
 from trainers.forms import EvidenceAddForm
 from trainers.models import VerifiableRecord, VerificationStatus
-from trainers.records import DBS, INSURANCE, QUALIFICATION, RecordKind, record_facts
+from trainers.records import RecordKind, record_facts, record_kinds, record_warnings
 from trainers.records import verification_summary as summary_of
 from trainers.selectors import trainer_records_by_kind
 from trainers.services import (
-    RecordError,
     record_create,
     record_evidence_add,
     record_update,
@@ -54,14 +55,14 @@ def records(request: HttpRequest) -> HttpResponse:
     profile = trainer_profile_of(request.user)
     data = trainer_records_by_kind(profile)
     sections = []
-    for kind in (QUALIFICATION, INSURANCE, DBS):
+    for kind in record_kinds():
         rows = [
             {
                 "record": record,
                 "status": record.display_status(),
                 "expiry": record.expiry_date(),
                 "url": kind.url("detail", record),
-                "warnings": data["warnings"].get(record.pk, []) if kind is QUALIFICATION else [],
+                "warnings": data["warnings"].get((kind.slug, record.pk), []),
             }
             for record in data["records"][kind.slug]
         ]
@@ -69,7 +70,7 @@ def records(request: HttpRequest) -> HttpResponse:
     return render(request, "trainers/records.html", {"sections": sections})
 
 
-# The add, edit and detail views serve all three kinds: the URLconf passes the kind.
+# The add, edit and detail views serve every kind: the URLconf passes the kind.
 @role_required(Role.TRAINER)
 def record_add(request: HttpRequest, kind: RecordKind) -> HttpResponse:
     profile = trainer_profile_of(request.user)
@@ -89,7 +90,7 @@ def record_add(request: HttpRequest, kind: RecordKind) -> HttpResponse:
                 files=form.files_to_add(),
                 request=request,
             )
-        except RecordError as error:
+        except DomainError as error:
             form.add_error(None, error.message)
         except OSError:
             form.add_error(None, STORAGE_FAILED)
@@ -122,7 +123,7 @@ def record_edit(request: HttpRequest, kind: RecordKind, public_id) -> HttpRespon
                 remove_files=form.files_to_remove(),
                 request=request,
             )
-        except RecordError as error:
+        except DomainError as error:
             form.add_error(None, error.message)
         except OSError:
             form.add_error(None, STORAGE_FAILED)
@@ -182,7 +183,7 @@ def evidence_add(request: HttpRequest, kind: RecordKind, public_id) -> HttpRespo
                 files=form.cleaned_data["evidence"],
                 request=request,
             )
-        except RecordError as error:
+        except DomainError as error:
             form.add_error("evidence", error.message)
         except OSError:
             form.add_error("evidence", STORAGE_FAILED)
@@ -192,14 +193,6 @@ def evidence_add(request: HttpRequest, kind: RecordKind, public_id) -> HttpRespo
             warn_back_to_pending(request, left)
             return redirect(kind.url("detail", record))
     return record_detail(request, kind, public_id, evidence_form=form)
-
-
-def record_warnings(record: VerifiableRecord) -> list[str]:
-    if isinstance(record, QUALIFICATION.model):
-        from qualifications.prerequisites import warnings_for_qualifications
-
-        return warnings_for_qualifications([record]).get(record.pk, [])
-    return []
 
 
 def _warn(request: HttpRequest, record: VerifiableRecord) -> None:

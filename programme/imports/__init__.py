@@ -4,7 +4,7 @@ Two steps, one rule: `trainers_import_preview` parses and checks a file without 
 anything and lists every problem, row by row; `trainers_import_apply` checks the same text
 again against the database as it is *now* and, only if every row is valid, creates everything
 in one transaction. The text a preview accepted is kept on the server between the two steps
-(see trainers.views_import); nothing the browser sends back is trusted as row data.
+(see programme.imports.views); nothing the browser sends back is trusted as row data.
 
 Decisions:
 - Imported qualifications are created *pending verification*: a spreadsheet is a claim, not
@@ -18,7 +18,7 @@ Decisions:
   turned into a trainer.
 """
 
-from trainers.imports.reading import (
+from programme.imports.reading import (
     COLUMNS,
     MAX_BYTES,
     MAX_ROWS,
@@ -26,9 +26,8 @@ from trainers.imports.reading import (
     ImportPreview,
     ImportResult,
     ImportRow,
-    TrainersImportError,
 )
-from trainers.imports.services import (
+from programme.imports.services import (
     example_rows,
     template_csv,
     trainers_import_apply,
@@ -43,7 +42,6 @@ __all__ = [
     "ImportPreview",
     "ImportResult",
     "ImportRow",
-    "TrainersImportError",
     "example_rows",
     "template_csv",
     "trainers_import_apply",

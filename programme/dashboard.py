@@ -1,0 +1,25 @@
+"""The trainer's dashboard panel: it reads across apps (records of every kind, CPD)."""
+
+from typing import Any
+
+from qualifications.selectors import cpd_summary_for
+from rehabpath.models import User
+from trainers.models import DisplayStatus
+from trainers.selectors import trainer_records
+
+NEEDS_ATTENTION = frozenset({DisplayStatus.REJECTED, DisplayStatus.EXPIRED, DisplayStatus.EXPIRING})
+
+
+def trainer_panel(user: User) -> dict[str, Any]:
+    profile = user.trainer_profile
+    records = trainer_records(profile)
+    counts = dict.fromkeys(DisplayStatus, 0)
+    for record in records:
+        counts[record.display_status()] += 1
+    return {
+        "profile": profile,
+        "record_count": len(records),
+        "status_counts": [(s, counts[s]) for s in DisplayStatus if counts[s]],
+        "needs_attention": [r for r in records if r.display_status() in NEEDS_ATTENTION],
+        "cpd": cpd_summary_for(profile),
+    }

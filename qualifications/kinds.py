@@ -1,0 +1,51 @@
+"""Qualifications as a kind of verifiable record, registered with the trainers base."""
+
+from typing import Any
+
+from qualifications.forms.records import TrainerQualificationForm
+from qualifications.models import TrainerQualification
+from qualifications.prerequisites import warnings_for_qualifications
+from trainers.records import RecordKind, date_label
+
+
+def _qualification_facts(record: TrainerQualification) -> list[tuple[str, str]]:
+    qtype = record.qualification_type
+    if record.expires_on:
+        expiry = f"{date_label(record.expires_on)} (stated on the certificate)"
+    elif qtype.validity_months:
+        expiry = (
+            f"{date_label(record.expiry_date())} ({qtype.validity_months} months after the award)"
+        )
+    else:
+        expiry = "Does not expire"
+    facts = [("Qualification", str(qtype))]
+    if qtype.regulated_number:
+        facts.append(("Regulated qualification number", qtype.regulated_number))
+    facts += [
+        ("Awarding body", str(record.awarding_body or "—")),
+        ("Certificate number", record.certificate_number or "—"),
+        ("Awarded on", date_label(record.awarded_on)),
+        ("Expiry", expiry),
+    ]
+    return facts
+
+
+def _prerequisite_warnings(records: list[Any], held: list[Any] | None) -> dict[int, list[str]]:
+    return warnings_for_qualifications(records, held=held)
+
+
+QUALIFICATION = RecordKind(
+    slug="qualification",
+    label="Qualification",
+    plural="Qualifications",
+    noun="a qualification",
+    audit_name="qualification",
+    model=TrainerQualification,
+    form_class=TrainerQualificationForm,
+    url_namespace="qualifications",
+    url_prefix="qualification",
+    facts=_qualification_facts,
+    related=("qualification_type", "awarding_body"),
+    warnings=_prerequisite_warnings,
+    order=10,
+)
