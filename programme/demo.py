@@ -13,6 +13,7 @@ from django.utils import timezone
 from qualifications.kinds import QUALIFICATION
 from qualifications.models import ConditionArea, QualificationType
 from qualifications.services.cpd import CPDActivityData, cpd_activity_create
+from rehabpath.audit import Actor
 from rehabpath.models import User
 from trainers.kinds import DBS, INSURANCE
 from trainers.services import record_create, record_verify
@@ -35,7 +36,7 @@ def load_demo_records(*, trainer: User, staff: User) -> None:
         record = record_create(
             kind=QUALIFICATION,
             trainer=profile,
-            actor=trainer,
+            actor=Actor.for_user(trainer),
             fields={
                 "qualification_type": qtype,
                 "awarding_body": qtype.awarding_bodies.first(),
@@ -48,7 +49,7 @@ def load_demo_records(*, trainer: User, staff: User) -> None:
         if verify:
             record_verify(
                 record=record,
-                actor=staff,
+                actor=Actor.for_user(staff),
                 method="register",
                 note="Matches the awarding body's register.",
                 verified_on=today,
@@ -62,7 +63,7 @@ def load_demo_records(*, trainer: User, staff: User) -> None:
     insurance = record_create(
         kind=INSURANCE,
         trainer=profile,
-        actor=trainer,
+        actor=Actor.for_user(trainer),
         fields={
             "insurer": "Insure4Sport",
             "policy_number": "I4S-2041187",
@@ -74,12 +75,16 @@ def load_demo_records(*, trainer: User, staff: User) -> None:
         files=[],
     )
     record_verify(
-        record=insurance, actor=staff, method="document", note="Schedule seen.", verified_on=today
+        record=insurance,
+        actor=Actor.for_user(staff),
+        method="document",
+        note="Schedule seen.",
+        verified_on=today,
     )
     record_create(
         kind=DBS,
         trainer=profile,
-        actor=trainer,
+        actor=Actor.for_user(trainer),
         fields={
             "level": "enhanced",
             "certificate_number": "001234567890",
@@ -132,7 +137,7 @@ def load_demo_records(*, trainer: User, staff: User) -> None:
     ]
     for months_ago, title, provider, kind, hours, endorsed, areas in activities:
         cpd_activity_create(
-            actor=trainer,
+            actor=Actor.for_user(trainer),
             trainer=profile,
             data=CPDActivityData(
                 date=today - relativedelta(months=months_ago),

@@ -1,5 +1,11 @@
-"""The one way to write an audit event."""
+"""The one way to write an audit event, and who it says acted.
 
+An `Actor` is who changed something and how they acted: a signed-in person, a clinic's API
+token, or the system (a scheduled job, a worker). Services take one and hand it to
+`record_event`; nothing here reads a request after the view has built the actor.
+"""
+
+from dataclasses import dataclass
 from typing import Any
 
 from allauth.account.adapter import get_adapter
@@ -7,7 +13,53 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.http import HttpRequest
 
-from rehabpath.models import AuditEvent, User
+from rehabpath.errors import DomainError
+from rehabpath.models import ActorKind, AuditEvent, User
+
+
+@dataclass(frozen=True)
+class Actor:
+    kind: ActorKind
+    user: User | None = None
+    label: str = ""  # the API token's name, or the job acting as the system
+    ip_address: str | None = None
+
+    @classmethod
+    def from_request(cls, request: HttpRequest) -> "Actor":
+        """The signed-in person making this request, with their address as allauth sees it."""
+        user = request.user
+        if not isinstance(user, User) or not user.is_authenticated:
+            raise PermissionDenied("Sign in to make changes.")
+        return cls(ActorKind.USER, user=user, ip_address=_client_ip(request))
+
+    @classmethod
+    def for_user(cls, user: User, *, ip_address: str | None = None) -> "Actor":
+        """A person acting outside a request (the demo seed, a management command, tests)."""
+        return cls(ActorKind.USER, user=user, ip_address=ip_address)
+
+    @classmethod
+    def system(cls, job: str) -> "Actor":
+        return cls(ActorKind.SYSTEM, label=job)
+
+    @classmethod
+    def api_token(cls, *, token_label: str, user: User | None, ip_address: str | None) -> "Actor":
+        """A clinic's API token; `user` is the clinic admin it belongs to, when there is one."""
+        return cls(ActorKind.API_TOKEN, user=user, label=token_label, ip_address=ip_address)
+
+    def person(self) -> User:
+        """The person behind this actor, for a change only a person may make."""
+        if self.user is None:
+            raise DomainError("Only a signed-in person can make this change.")
+        return self.user
+
+    @property
+    def audit_label(self) -> str:
+        if self.kind == ActorKind.SYSTEM:
+            return f"system: {self.label}" if self.label else "system"
+        email = self.user.email if self.user is not None else ""
+        if self.kind == ActorKind.API_TOKEN:
+            return f"API token {self.label}" + (f" ({email})" if email else "")
+        return email
 
 
 def _client_ip(request: HttpRequest | None) -> str | None:
@@ -22,7 +74,7 @@ def _client_ip(request: HttpRequest | None) -> str | None:
 
 def record_event(
     *,
-    actor: User | None,
+    actor: Actor,
     action: str,
     target: models.Model | None = None,
     target_type: str = "",
@@ -31,7 +83,6 @@ def record_event(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     reason: str = "",
-    request: HttpRequest | None = None,
 ) -> AuditEvent:
     """Append one audit event. Call it inside the service's transaction."""
     if target is not None:
@@ -39,8 +90,9 @@ def record_event(
         target_id = target_id or str(getattr(target, "public_id", "") or target.pk)
         target_label = target_label or str(target)[:255]
     return AuditEvent.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_label=(actor.email if actor is not None and actor.is_authenticated else "system"),
+        actor=actor.user,
+        actor_kind=actor.kind,
+        actor_label=actor.audit_label[:254],
         action=action,
         target_type=target_type,
         target_id=target_id,
@@ -48,5 +100,5 @@ def record_event(
         before=before or {},
         after=after or {},
         reason=reason,
-        ip_address=_client_ip(request),
+        ip_address=actor.ip_address,
     )

@@ -76,6 +76,12 @@ class AuditEventQuerySet(models.QuerySet):
         raise PermissionError("Audit events are append-only.")
 
 
+class ActorKind(models.TextChoices):
+    USER = "user", "A person"
+    API_TOKEN = "api_token", "An API token"
+    SYSTEM = "system", "The system"
+
+
 class AuditEvent(models.Model):
     """An append-only record of one change of state.
 
@@ -90,6 +96,9 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
     )
+    # How the actor acted. Empty on events recorded before this was kept (a null actor there
+    # was the system).
+    actor_kind = models.CharField(max_length=16, choices=ActorKind.choices, blank=True)
     # Kept as text so the record survives the actor's erasure.
     actor_label = models.CharField(max_length=254, blank=True)
     action = models.CharField(max_length=64, db_index=True)

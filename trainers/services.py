@@ -11,12 +11,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpRequest
 from django.utils import timezone
 
-from rehabpath.audit import record_event
+from rehabpath.audit import Actor, record_event
 from rehabpath.errors import DomainError
-from rehabpath.models import User
 from trainers.evidence import CheckedUpload, atomic_with_evidence, evidence_attach, evidence_detach
 from trainers.mails import mail_record_decision
 from trainers.models import (
@@ -81,13 +79,12 @@ def record_create(
     *,
     kind: RecordKind,
     trainer: TrainerProfile,
-    actor: User,
+    actor: Actor,
     fields: dict[str, Any],
     files: list[CheckedUpload],
-    request: HttpRequest | None = None,
 ) -> VerifiableRecord:
     """A new record, pending verification, with its evidence: all saved or nothing."""
-    if actor.pk != trainer.user_id:
+    if actor.person().pk != trainer.user_id:
         raise DomainError("Only the trainer can add records to their own profile.")
     with atomic_with_evidence() as written:
         record = kind.model(trainer=trainer, status=PENDING, **fields)
@@ -103,7 +100,6 @@ def record_create(
                 **{name: _audit_value(value) for name, value in fields.items()},
                 "evidence": [e.original_name for e in stored],
             },
-            request=request,
         )
     return record
 
@@ -111,11 +107,10 @@ def record_create(
 def record_update(
     *,
     record: VerifiableRecord,
-    actor: User,
+    actor: Actor,
     changes: dict[str, Any],
     add_files: list[CheckedUpload],
     remove_files: list[EvidenceFile],
-    request: HttpRequest | None = None,
 ) -> VerificationStatus | None:
     """Change a record's fields and evidence in one go.
 
@@ -126,7 +121,7 @@ def record_update(
     kind = kind_of(record)
     with atomic_with_evidence() as written:
         locked = _locked(record)
-        if actor.pk != locked.trainer.user_id:
+        if actor.person().pk != locked.trainer.user_id:
             raise DomainError("Only the trainer can change their own record.")
         before = {name: getattr(locked, name) for name in changes}
         changed = {name: value for name, value in changes.items() if before[name] != value}
@@ -152,7 +147,6 @@ def record_update(
                 target=locked,
                 before={"status": old_status, **_audit_dict(before, changed)},
                 after={"status": locked.status, **_audit_dict(changed, changed)},
-                request=request,
             )
         if removing:
             record_event(
@@ -161,7 +155,6 @@ def record_update(
                 target=locked,
                 before={"status": old_status, "evidence": [e.original_name for e in removing]},
                 after={"status": locked.status},
-                request=request,
             )
         if stored:
             record_event(
@@ -170,7 +163,6 @@ def record_update(
                 target=locked,
                 before={"status": old_status},
                 after={"status": locked.status, "evidence": [e.original_name for e in stored]},
-                request=request,
             )
     _refresh(record, locked)
     return reopened
@@ -179,21 +171,16 @@ def record_update(
 def record_evidence_add(
     *,
     record: VerifiableRecord,
-    actor: User,
+    actor: Actor,
     files: list[CheckedUpload],
-    request: HttpRequest | None = None,
 ) -> VerificationStatus | None:
     """Add files to a record; a decided record goes back to pending (see `record_update`)."""
     if not files:
         raise DomainError("Choose at least one file to upload.")
-    return record_update(
-        record=record, actor=actor, changes={}, add_files=files, remove_files=[], request=request
-    )
+    return record_update(record=record, actor=actor, changes={}, add_files=files, remove_files=[])
 
 
-def record_evidence_remove(
-    *, evidence: EvidenceFile, actor: User, request: HttpRequest | None = None
-) -> VerificationStatus | None:
+def record_evidence_remove(*, evidence: EvidenceFile, actor: Actor) -> VerificationStatus | None:
     """Remove one file from its record; a decided record goes back to pending (as above)."""
     record = evidence.record
     if record is None or not isinstance(record, VerifiableRecord):
@@ -204,19 +191,17 @@ def record_evidence_remove(
         changes={},
         add_files=[],
         remove_files=[evidence],
-        request=request,
     )
 
 
 def record_verify(
     *,
     record: VerifiableRecord,
-    actor: User,
+    actor: Actor,
     method: str,
     note: str,
     verified_on: dt.date,
     expected_fingerprint: str | None = None,
-    request: HttpRequest | None = None,
 ) -> VerifiableRecord:
     """Programme staff confirm a pending record against its evidence or its source.
 
@@ -233,7 +218,7 @@ def record_verify(
         locked = _locked(record)
         _check_decider(locked, actor, expected_fingerprint)
         locked.status = VERIFIED
-        locked.verified_by = actor
+        locked.verified_by = actor.person()
         locked.verification_method = method
         locked.verification_note = note.strip()
         locked.verified_on = verified_on
@@ -251,7 +236,6 @@ def record_verify(
                 "note": locked.verification_note,
                 "trainer": locked.trainer.user.email,
             },
-            request=request,
         )
         mail_record_decision(record=locked)
     _refresh(record, locked)
@@ -261,10 +245,9 @@ def record_verify(
 def record_reject(
     *,
     record: VerifiableRecord,
-    actor: User,
+    actor: Actor,
     reason: str,
     expected_fingerprint: str | None = None,
-    request: HttpRequest | None = None,
 ) -> VerifiableRecord:
     """Programme staff turn a pending record down; the trainer reads the reason.
 
@@ -278,7 +261,7 @@ def record_reject(
         locked = _locked(record)
         _check_decider(locked, actor, expected_fingerprint)
         locked.status = REJECTED
-        locked.verified_by = actor
+        locked.verified_by = actor.person()
         locked.verification_method = ""
         locked.verification_note = ""
         locked.verified_on = None
@@ -291,17 +274,18 @@ def record_reject(
             before={"status": PENDING},
             after={"status": REJECTED, "trainer": locked.trainer.user.email},
             reason=reason,
-            request=request,
         )
         mail_record_decision(record=locked)
     _refresh(record, locked)
     return record
 
 
-def _check_decider(record: VerifiableRecord, actor: User, expected_fingerprint: str | None) -> None:
-    if not actor.is_staff:
+def _check_decider(
+    record: VerifiableRecord, actor: Actor, expected_fingerprint: str | None
+) -> None:
+    if not actor.person().is_staff:
         raise DomainError("Only programme staff verify records.")
-    if record.trainer.user_id == actor.pk:
+    if record.trainer.user_id == actor.person().pk:
         raise DomainError(
             "You cannot verify or reject your own record. Another member of programme staff "
             "must review it."
@@ -335,12 +319,16 @@ def _attach(
     record: VerifiableRecord,
     trainer: TrainerProfile,
     files: list[CheckedUpload],
-    actor: User,
+    actor: Actor,
     written: list[str],
 ) -> list[EvidenceFile]:
     try:
         return evidence_attach(
-            record=record, trainer=trainer, files=files, uploaded_by=actor, written=written
+            record=record,
+            trainer=trainer,
+            files=files,
+            uploaded_by=actor.person(),
+            written=written,
         )
     except ValidationError as error:  # the file limit, counted again under the record's lock
         raise DomainError(" ".join(error.messages)) from error

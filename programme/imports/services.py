@@ -7,7 +7,6 @@ import io
 from allauth.account.models import EmailAddress
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from programme.imports.checks import validate
@@ -20,7 +19,7 @@ from programme.imports.reading import (
     too_large,
 )
 from qualifications.models import QualificationType, TrainerQualification
-from rehabpath.audit import record_event
+from rehabpath.audit import Actor, record_event
 from rehabpath.errors import DomainError
 from rehabpath.models import User
 from trainers.mails import mail_account_claim
@@ -45,11 +44,10 @@ def trainers_import_preview(*, upload: UploadedFile) -> ImportPreview:
 
 def trainers_import_apply(
     *,
-    actor: User,
+    actor: Actor,
     text: str,
     sha256: str,
     filename: str,
-    request: HttpRequest | None = None,
 ) -> ImportResult:
     """Import a previewed file: everything or nothing, after checking it all again."""
     try:
@@ -61,7 +59,7 @@ def trainers_import_apply(
                     "trainers' records changed since the preview). The problems are listed below.",
                     details=preview,
                 )
-            return _create_all(actor=actor, preview=preview, request=request)
+            return _create_all(actor=actor, preview=preview)
     except IntegrityError:
         raise DomainError(
             "Nothing was imported: an account or record in this file was created by someone "
@@ -69,7 +67,7 @@ def trainers_import_apply(
         ) from None
 
 
-def _create_all(*, actor: User, preview: ImportPreview, request: HttpRequest | None):
+def _create_all(*, actor: Actor, preview: ImportPreview):
     new_trainers = preview.new_trainers
     users = []
     for email, name in new_trainers:
@@ -114,7 +112,6 @@ def _create_all(*, actor: User, preview: ImportPreview, request: HttpRequest | N
         target_label=preview.filename[:255] or "CSV import",
         after=summary,
         reason="Bulk import of trainers and qualifications",
-        request=request,
     )
     reason = f"Bulk import {preview.sha256[:12]}"
     for profile in profiles:
@@ -124,7 +121,6 @@ def _create_all(*, actor: User, preview: ImportPreview, request: HttpRequest | N
             target=profile,
             after={"email": profile.user.email, "name": profile.user.name, "source": "import"},
             reason=reason,
-            request=request,
         )
     for row, record in zip(preview.rows, records, strict=True):
         qualification, awarded_on = row.checked_values()
@@ -144,10 +140,9 @@ def _create_all(*, actor: User, preview: ImportPreview, request: HttpRequest | N
                 "row": row.number,
             },
             reason=reason,
-            request=request,
         )
     for user in users:
-        mail_account_claim(user=user, invited_by=actor)
+        mail_account_claim(user=user, invited_by=actor.person())
     return ImportResult(
         sha256=preview.sha256,
         filename=preview.filename,

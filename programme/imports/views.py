@@ -29,6 +29,7 @@ from programme.imports import (
 )
 from qualifications.models import AwardingBody, QualificationType
 from rehabpath.access import role_required
+from rehabpath.audit import Actor
 from rehabpath.errors import DomainError
 from rehabpath.roles import Role
 
@@ -131,11 +132,10 @@ def bulk_import_confirm(request):
         return redirect("programme:bulk_import")
     try:
         result = trainers_import_apply(
-            actor=request.user,
+            actor=Actor.from_request(request),
             text=pending["text"],
             sha256=pending["sha256"],
             filename=pending["filename"],
-            request=request,
         )
     except DomainError as exc:
         request.session.pop(PENDING_KEY, None)

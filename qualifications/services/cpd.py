@@ -13,13 +13,11 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from qualifications.models import ConditionArea, CPDActivity
-from rehabpath.audit import record_event
+from rehabpath.audit import Actor, record_event
 from rehabpath.errors import DomainError
-from rehabpath.models import User
 from trainers.evidence import (
     CheckedUpload,
     atomic_with_evidence,
@@ -64,8 +62,8 @@ def _reflection(activity: CPDActivity) -> tuple[str, str, str]:
     return (activity.what_i_did, activity.what_i_learnt, activity.how_it_benefits)
 
 
-def _check(*, actor: User, trainer: TrainerProfile, data: CPDActivityData) -> None:
-    if getattr(actor, "trainer_profile", None) != trainer:
+def _check(*, actor: Actor, trainer: TrainerProfile, data: CPDActivityData) -> None:
+    if getattr(actor.user, "trainer_profile", None) != trainer:
         raise DomainError("Only the trainer can change their own CPD log.")
     if data.date > timezone.localdate():
         raise DomainError(
@@ -99,7 +97,7 @@ def _validate(activity: CPDActivity) -> None:
 
 
 def _attach(
-    activity: CPDActivity, files: list[CheckedUpload], actor: User, written: list[str]
+    activity: CPDActivity, files: list[CheckedUpload], actor: Actor, written: list[str]
 ) -> int:
     if not files:
         return 0
@@ -108,7 +106,7 @@ def _attach(
             record=activity,
             trainer=activity.trainer,
             files=files,
-            uploaded_by=actor,
+            uploaded_by=actor.person(),
             written=written,
         )
     except ValidationError as error:
@@ -118,11 +116,10 @@ def _attach(
 
 def cpd_activity_create(
     *,
-    actor: User,
+    actor: Actor,
     trainer: TrainerProfile,
     data: CPDActivityData,
     evidence: list[CheckedUpload] | None = None,
-    request: HttpRequest | None = None,
 ) -> CPDActivity:
     _check(actor=actor, trainer=trainer, data=data)
     # A failure anywhere rolls back the row and deletes any file already written.
@@ -138,7 +135,6 @@ def cpd_activity_create(
             action="cpd_activity.create",
             target=activity,
             after=_snapshot(activity, data.condition_areas, stored),
-            request=request,
         )
     return activity
 
@@ -156,12 +152,11 @@ def _changed_keys(before: dict, after: dict) -> list[str]:
 
 def cpd_activity_update(
     *,
-    actor: User,
+    actor: Actor,
     activity: CPDActivity,
     data: CPDActivityData,
     add_evidence: list[CheckedUpload] | None = None,
     remove_evidence: list[EvidenceFile] | None = None,
-    request: HttpRequest | None = None,
 ) -> bool:
     """Change an activity; False (nothing saved, nothing audited) when nothing changed."""
     _check(actor=actor, trainer=activity.trainer, data=data)
@@ -202,15 +197,12 @@ def cpd_activity_update(
                 **{k: after[k] for k in changed},
                 **({"reflection": "changed"} if reflection_changed else {}),
             },
-            request=request,
         )
     return True
 
 
-def cpd_activity_delete(
-    *, actor: User, activity: CPDActivity, request: HttpRequest | None = None
-) -> None:
-    if getattr(actor, "trainer_profile", None) != activity.trainer:
+def cpd_activity_delete(*, actor: Actor, activity: CPDActivity) -> None:
+    if getattr(actor.user, "trainer_profile", None) != activity.trainer:
         raise DomainError("Only the trainer can delete their own CPD activities.")
     with transaction.atomic():
         evidence = list(activity.evidence.all())
@@ -219,16 +211,13 @@ def cpd_activity_delete(
             action="cpd_activity.delete",
             target=activity,
             before=_snapshot(activity, evidence_count=len(evidence)),
-            request=request,
         )
         for file in evidence:
             evidence_detach(file)
         activity.delete()
 
 
-def _save_practice_summary(
-    *, actor: User, profile: TrainerProfile, text: str, request: HttpRequest | None
-) -> TrainerProfile:
+def _save_practice_summary(*, actor: Actor, profile: TrainerProfile, text: str) -> TrainerProfile:
     """Inside the caller's transaction: save and audit the summary if it changed."""
     profile = TrainerProfile.objects.select_for_update().get(pk=profile.pk)
     text = text.strip()
@@ -242,24 +231,23 @@ def _save_practice_summary(
         target=profile,
         target_label=f"Practice summary of {profile}",
         after={"practice_summary": "changed"},
-        request=request,
     )
     return profile
 
 
 def cpd_practice_summary_update(
-    *, actor: User, profile: TrainerProfile, text: str, request: HttpRequest | None = None
+    *, actor: Actor, profile: TrainerProfile, text: str
 ) -> TrainerProfile:
     """Save the practice summary alone (no export)."""
-    if getattr(actor, "trainer_profile", None) != profile:
+    if getattr(actor.user, "trainer_profile", None) != profile:
         raise DomainError("Only the trainer can change their practice summary.")
     with transaction.atomic():
-        return _save_practice_summary(actor=actor, profile=profile, text=text, request=request)
+        return _save_practice_summary(actor=actor, profile=profile, text=text)
 
 
 def cpd_portfolio_export(
     *,
-    actor: User,
+    actor: Actor,
     profile: TrainerProfile,
     practice_summary: str,
     start: dt.date,
@@ -267,18 +255,15 @@ def cpd_portfolio_export(
     fmt: str,
     reflections: int,
     activities: int,
-    request: HttpRequest | None = None,
 ) -> TrainerProfile:
     """Record that a portfolio left the system, saving the summary it opened with.
 
     The caller renders the portfolio first: a rendering failure leaves the profile as it was.
     """
-    if getattr(actor, "trainer_profile", None) != profile:
+    if getattr(actor.user, "trainer_profile", None) != profile:
         raise DomainError("Only the trainer can export their CPD portfolio.")
     with transaction.atomic():
-        profile = _save_practice_summary(
-            actor=actor, profile=profile, text=practice_summary, request=request
-        )
+        profile = _save_practice_summary(actor=actor, profile=profile, text=practice_summary)
         record_event(
             actor=actor,
             action="cpd_portfolio.export",
@@ -291,6 +276,5 @@ def cpd_portfolio_export(
                 "activities": activities,
                 "reflections": reflections,
             },
-            request=request,
         )
     return profile

@@ -49,6 +49,7 @@ from qualifications.services.cpd import (
     cpd_practice_summary_update,
 )
 from rehabpath.access import role_required
+from rehabpath.audit import Actor
 from rehabpath.errors import DomainError
 from rehabpath.roles import Role
 from trainers.access import get_trainer_record_for_user, trainer_profile_of
@@ -86,11 +87,10 @@ def cpd_add(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             activity = cpd_activity_create(
-                actor=request.user,
+                actor=Actor.from_request(request),
                 trainer=profile,
                 data=form.data_for_service(),
                 evidence=form.new_evidence,
-                request=request,
             )
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
@@ -143,12 +143,11 @@ def cpd_edit(request: HttpRequest, public_id) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             changed = cpd_activity_update(
-                actor=request.user,
+                actor=Actor.from_request(request),
                 activity=activity,
                 data=form.data_for_service(),
                 add_evidence=form.new_evidence,
                 remove_evidence=form.removed_evidence,
-                request=request,
             )
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
@@ -167,7 +166,7 @@ def cpd_delete(request: HttpRequest, public_id) -> HttpResponse:
     activity = _get_activity(request, public_id, write=True)
     if request.method == "POST":
         try:
-            cpd_activity_delete(actor=request.user, activity=activity, request=request)
+            cpd_activity_delete(actor=Actor.from_request(request), activity=activity)
         except DomainError as error:
             messages.error(request, error.message)
             return redirect("qualifications:cpd_detail", public_id=activity.public_id)
@@ -258,7 +257,7 @@ def _export(request, profile, form, activities) -> HttpResponse:
     output = request.POST.get("output", "pdf")
     if output == "save":
         cpd_practice_summary_update(
-            actor=request.user, profile=profile, text=data["practice_summary"], request=request
+            actor=Actor.from_request(request), profile=profile, text=data["practice_summary"]
         )
         messages.success(request, "Your practice summary is saved.")
         query = f"?start={data['start']:%Y-%m-%d}&end={data['end']:%Y-%m-%d}"
@@ -285,7 +284,7 @@ def _export(request, profile, form, activities) -> HttpResponse:
         hint = " If the PDF fails again, download the CSV instead." if ext == "pdf" else ""
         raise DomainError(RENDER_FAILED + hint) from error
     cpd_portfolio_export(
-        actor=request.user,
+        actor=Actor.from_request(request),
         profile=profile,
         practice_summary=data["practice_summary"],
         start=data["start"],
@@ -293,7 +292,6 @@ def _export(request, profile, form, activities) -> HttpResponse:
         fmt=ext,
         activities=len(portfolio.rows),
         reflections=len(portfolio.reflections),
-        request=request,
     )
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{portfolio.filename_stem}.{ext}"'

@@ -108,10 +108,10 @@ def test_navigation_is_open_without_javascript(browser, live_server, trainer_use
 
 
 def test_audit_log_has_landmarks_labelled_controls_and_fits_the_screen(page, staff_user):
-    from rehabpath.audit import record_event
+    from rehabpath.audit import Actor, record_event
 
     record_event(
-        actor=staff_user,
+        actor=Actor.for_user(staff_user),
         action="trainer.suspend",
         target_type="trainers.trainerprofile",
         target_id="3f0c",

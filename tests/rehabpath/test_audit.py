@@ -6,7 +6,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
 
-from rehabpath.audit import record_event
+from rehabpath.audit import Actor, record_event
 from rehabpath.models import AuditEvent
 from tests import factories
 
@@ -28,21 +28,22 @@ def _event(*, action="qualification.verify", actor=None, when=None, label="Targe
 def test_record_event_writes_one_row_with_actor_target_change_and_ip(db, staff_user):
     target = factories.TrainerProfileFactory()
     request = RequestFactory().post("/", REMOTE_ADDR="203.0.113.7")
+    request.user = staff_user
 
     event = record_event(
-        actor=staff_user,
+        actor=Actor.from_request(request),
         action="trainer.suspend",
         target=target,
         before={"status": "active"},
         after={"status": "suspended"},
         reason="Insurance lapsed",
-        request=request,
     )
 
     stored = AuditEvent.objects.get()
     assert stored == event
     assert stored.actor == staff_user
     assert stored.actor_label == staff_user.email
+    assert stored.actor_kind == "user"
     assert stored.target_type == "trainers.trainerprofile"
     assert stored.target_id == str(target.public_id)
     assert (stored.before, stored.after) == ({"status": "active"}, {"status": "suspended"})
@@ -51,11 +52,30 @@ def test_record_event_writes_one_row_with_actor_target_change_and_ip(db, staff_u
     assert stored.occurred_at.utcoffset() == dt.timedelta(0)
 
 
-def test_record_event_without_an_actor_is_recorded_as_system(db):
-    event = record_event(actor=None, action="reminder.sweep", target_type="system")
+def test_the_system_is_recorded_as_the_actor_with_the_job_that_acted(db):
+    event = record_event(actor=Actor.system("reminder sweep"), action="reminder.sweep")
 
     assert event.actor is None
-    assert event.actor_label == "system"
+    assert (event.actor_kind, event.actor_label) == ("system", "system: reminder sweep")
+
+
+def test_an_api_token_is_recorded_with_its_name_and_the_person_it_belongs_to(db, staff_user):
+    actor = Actor.api_token(token_label="rota", user=staff_user, ip_address="198.51.100.4")
+    event = record_event(actor=actor, action="eligibility.check")
+
+    assert (event.actor, event.actor_kind) == (staff_user, "api_token")
+    assert event.actor_label == f"API token rota ({staff_user.email})"
+    assert event.ip_address == "198.51.100.4"
+
+
+def test_an_anonymous_request_cannot_act(rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import PermissionDenied
+
+    request = rf.post("/")
+    request.user = AnonymousUser()
+    with pytest.raises(PermissionDenied):
+        Actor.from_request(request)
 
 
 def test_audit_events_refuse_update_and_delete_through_the_model(db):
@@ -154,20 +174,22 @@ def test_audit_log_sends_anonymous_users_to_login(client, db):
     assert response["Location"].startswith("/accounts/login/")
 
 
-def test_the_audit_ip_comes_from_the_trusted_proxy_header(settings, rf, db):
-    from rehabpath.audit import record_event
+def test_the_audit_ip_comes_from_the_trusted_proxy_header(settings, rf, trainer_user):
+    from rehabpath.audit import Actor, record_event
 
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
     request = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.9", REMOTE_ADDR="10.0.0.2")
-    event = record_event(actor=None, action="test.proxy", target_type="x", request=request)
+    request.user = trainer_user
+    event = record_event(actor=Actor.from_request(request), action="test.proxy", target_type="x")
     assert event.ip_address == "203.0.113.9"
 
 
-def test_without_a_trusted_proxy_the_forwarded_header_is_ignored(rf, db):
-    from rehabpath.audit import record_event
+def test_without_a_trusted_proxy_the_forwarded_header_is_ignored(rf, trainer_user):
+    from rehabpath.audit import Actor, record_event
 
     request = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.9", REMOTE_ADDR="10.0.0.2")
-    event = record_event(actor=None, action="test.proxy", target_type="x", request=request)
+    request.user = trainer_user
+    event = record_event(actor=Actor.from_request(request), action="test.proxy", target_type="x")
     assert event.ip_address == "10.0.0.2"
 
 
@@ -189,10 +211,10 @@ def test_audit_date_filters_use_utc_days_like_the_log(client_for, staff_user):
 def test_bulk_changes_to_the_audit_log_are_refused(db):
     import pytest
 
-    from rehabpath.audit import record_event
+    from rehabpath.audit import Actor, record_event
     from rehabpath.models import AuditEvent
 
-    record_event(actor=None, action="test.bulk", target_type="x")
+    record_event(actor=Actor.system("test"), action="test.bulk", target_type="x")
     with pytest.raises(PermissionError):
         AuditEvent.objects.all().update(action="changed")
     with pytest.raises(PermissionError):
@@ -203,8 +225,8 @@ def test_a_user_with_audit_events_cannot_be_deleted(trainer_user):
     import pytest
     from django.db.models import ProtectedError
 
-    from rehabpath.audit import record_event
+    from rehabpath.audit import Actor, record_event
 
-    record_event(actor=trainer_user, action="test.protect", target_type="x")
+    record_event(actor=Actor.for_user(trainer_user), action="test.protect", target_type="x")
     with pytest.raises(ProtectedError):
         trainer_user.delete()

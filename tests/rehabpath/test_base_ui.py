@@ -81,10 +81,10 @@ def test_audit_changes_shows_empty_and_nested_values_plainly():
 
 
 def test_audit_log_shows_a_change_as_field_before_and_after(client_for, staff_user):
-    from rehabpath.audit import record_event
+    from rehabpath.audit import Actor, record_event
 
     record_event(
-        actor=staff_user,
+        actor=Actor.for_user(staff_user),
         action="trainer.suspend",
         target_type="trainers.trainerprofile",
         target_label="Tara Trainer",

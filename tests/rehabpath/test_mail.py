@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from qualifications.kinds import QUALIFICATION
+from rehabpath.audit import Actor
 from rehabpath.celery import app as celery_app
 from rehabpath.errors import DomainError
 from rehabpath.mail import Outcome, claim_lease, mail_deliver, mail_enqueue
@@ -109,7 +110,7 @@ def test_the_trainer_is_mailed_when_staff_verify_their_record(
     with django_capture_on_commit_callbacks(execute=True):
         record_verify(
             record=record,
-            actor=staff_user,
+            actor=Actor.for_user(staff_user),
             method="register",
             note="On the register.",
             verified_on=timezone.localdate(),
@@ -126,7 +127,11 @@ def test_the_trainer_is_mailed_the_reason_when_staff_reject_their_record(
 ):
     record = TrainerQualificationFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        record_reject(record=record, actor=staff_user, reason="The certificate is not legible.")
+        record_reject(
+            record=record,
+            actor=Actor.for_user(staff_user),
+            reason="The certificate is not legible.",
+        )
     assert len(mail.outbox) == 1
     assert "needs attention" in mail.outbox[0].subject
     assert "The certificate is not legible." in mail.outbox[0].body
@@ -138,7 +143,7 @@ def test_no_mail_leaves_when_the_decision_is_rolled_back(staff_user, trainer_use
     with pytest.raises(DomainError):  # a trainer cannot decide on records
         record_verify(
             record=record,
-            actor=trainer_user,
+            actor=Actor.for_user(trainer_user),
             method="register",
             note="",
             verified_on=timezone.localdate(),
@@ -163,7 +168,10 @@ def test_imported_trainers_get_a_working_link_to_claim_their_account(
     assert preview.is_valid, preview
     with django_capture_on_commit_callbacks(execute=True):
         trainers_import_apply(
-            actor=staff_user, text=preview.text, sha256=preview.sha256, filename="t.csv"
+            actor=Actor.for_user(staff_user),
+            text=preview.text,
+            sha256=preview.sha256,
+            filename="t.csv",
         )
     claims = [m for m in mail.outbox if "account is ready" in m.subject]
     assert len(claims) == 1

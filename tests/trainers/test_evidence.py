@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from qualifications.portfolio import KIND_LABELS
+from rehabpath.audit import Actor
 from rehabpath.errors import DomainError
 from rehabpath.models import AuditEvent
 from tests import factories
@@ -400,7 +401,9 @@ def test_service_counts_files_again_under_the_record_lock(trainer_user):
     attach(insurance, *[good_pdf(f"{n}.pdf") for n in range(5)])
     with pytest.raises(DomainError, match="at most 5 evidence files"):
         record_evidence_add(
-            record=insurance, actor=trainer_user, files=[validate_upload(good_pdf("6.pdf"))]
+            record=insurance,
+            actor=Actor.for_user(trainer_user),
+            files=[validate_upload(good_pdf("6.pdf"))],
         )
     assert insurance.evidence.count() == 5
     assert not AuditEvent.objects.exists()

@@ -12,6 +12,7 @@ from qualifications.forms.records import TrainerQualificationForm
 from qualifications.kinds import QUALIFICATION
 from qualifications.models import TrainerQualification
 from qualifications.rules import certificate_key, qualification_key
+from rehabpath.audit import Actor
 from rehabpath.errors import DomainError
 from tests import factories
 from trainers.kinds import DBS, INSURANCE
@@ -48,7 +49,7 @@ def create(kind, trainer_user, fields):
     return record_create(
         kind=kind,
         trainer=trainer_user.trainer_profile,
-        actor=trainer_user,
+        actor=Actor.for_user(trainer_user),
         fields=fields,
         files=[],
     )
@@ -116,7 +117,7 @@ def test_record_update_refuses_an_expiry_before_the_award(trainer_user, qtype):
     with pytest.raises(DomainError, match="The expiry date must be after the date awarded."):
         record_update(
             record=record,
-            actor=trainer_user,
+            actor=Actor.for_user(trainer_user),
             changes={"expires_on": dt.date(2026, 3, 1)},
             add_files=[],
             remove_files=[],

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from rehabpath.audit import Actor
 from rehabpath.errors import DomainError
 from rehabpath.models import AuditEvent, MailDelivery
 from tests import factories
@@ -246,7 +247,7 @@ def open_review(client, kind: str, record) -> tuple[str, str]:
 def edit_certificate_number(record, trainer_user):
     record_update(
         record=record,
-        actor=trainer_user,
+        actor=Actor.for_user(trainer_user),
         changes={"certificate_number": "009999999999"},
         add_files=[],
         remove_files=[],
@@ -257,7 +258,7 @@ def swap_evidence(record, trainer_user):
     (old,) = record.evidence.all()
     record_update(
         record=record,
-        actor=trainer_user,
+        actor=Actor.for_user(trainer_user),
         changes={},
         add_files=[validate_upload(upload("newer.pdf", pdf_bytes("Another certificate")))],
         remove_files=[old],
@@ -362,14 +363,16 @@ def test_services_refuse_a_stale_fingerprint(staff_user, trainer_user):
     with pytest.raises(DomainError, match="changed this record while you were reviewing"):
         record_verify(
             record=check,
-            actor=staff_user,
+            actor=Actor.for_user(staff_user),
             method="document",
             note="",
             verified_on=NOW.date(),
             expected_fingerprint=seen,
         )
     with pytest.raises(DomainError, match="changed this record while you were reviewing"):
-        record_reject(record=check, actor=staff_user, reason="No", expected_fingerprint=seen)
+        record_reject(
+            record=check, actor=Actor.for_user(staff_user), reason="No", expected_fingerprint=seen
+        )
     check.refresh_from_db()
     assert check.status == VerificationStatus.PENDING
 
@@ -439,15 +442,19 @@ def test_services_refuse_self_decisions_and_non_staff(staff_trainer, trainer_use
     own = factories.DBSCheckFactory(trainer=staff_trainer.trainer_profile)
     with pytest.raises(DomainError, match="your own record"):
         record_verify(
-            record=own, actor=staff_trainer, method="document", note="", verified_on=NOW.date()
+            record=own,
+            actor=Actor.for_user(staff_trainer),
+            method="document",
+            note="",
+            verified_on=NOW.date(),
         )
     with pytest.raises(DomainError, match="your own record"):
-        record_reject(record=own, actor=staff_trainer, reason="No")
+        record_reject(record=own, actor=Actor.for_user(staff_trainer), reason="No")
     other = factories.DBSCheckFactory()
     with pytest.raises(DomainError, match="Only programme staff"):
         record_verify(
             record=other,
-            actor=trainer_user,
+            actor=Actor.for_user(trainer_user),
             method="document",
             note="",
             verified_on=NOW.date(),

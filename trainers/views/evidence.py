@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
+from rehabpath.audit import Actor
 from rehabpath.errors import DomainError
 from trainers.access import get_evidence_for_user
 from trainers.evidence import download_name
@@ -47,7 +48,7 @@ def evidence_remove(request: HttpRequest, public_id) -> HttpResponse:
         # CPD evidence is managed from the CPD log, not here.
         raise Http404("No such record file.")
     try:
-        left = record_evidence_remove(evidence=evidence, actor=request.user, request=request)
+        left = record_evidence_remove(evidence=evidence, actor=Actor.from_request(request))
     except DomainError as error:
         messages.error(request, error.message)
     else:

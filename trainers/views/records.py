@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from rehabpath.access import role_required
+from rehabpath.audit import Actor
 from rehabpath.errors import DomainError
 from rehabpath.roles import Role, has_role
 from trainers.access import get_trainer_record_for_user, trainer_profile_of
@@ -85,10 +86,9 @@ def record_add(request: HttpRequest, kind: RecordKind) -> HttpResponse:
             record = record_create(
                 kind=kind,
                 trainer=profile,
-                actor=request.user,
+                actor=Actor.from_request(request),
                 fields=form.record_fields(),
                 files=form.files_to_add(),
-                request=request,
             )
         except DomainError as error:
             form.add_error(None, error.message)
@@ -117,11 +117,10 @@ def record_edit(request: HttpRequest, kind: RecordKind, public_id) -> HttpRespon
         try:
             left = record_update(
                 record=record,
-                actor=request.user,
+                actor=Actor.from_request(request),
                 changes=form.record_fields(),
                 add_files=form.files_to_add(),
                 remove_files=form.files_to_remove(),
-                request=request,
             )
         except DomainError as error:
             form.add_error(None, error.message)
@@ -179,9 +178,8 @@ def evidence_add(request: HttpRequest, kind: RecordKind, public_id) -> HttpRespo
         try:
             left = record_evidence_add(
                 record=record,
-                actor=request.user,
+                actor=Actor.from_request(request),
                 files=form.cleaned_data["evidence"],
-                request=request,
             )
         except DomainError as error:
             form.add_error("evidence", error.message)

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from rehabpath.access import role_required
+from rehabpath.audit import Actor
 from rehabpath.errors import DomainError
 from rehabpath.models import AuditEvent
 from rehabpath.roles import Role
@@ -80,12 +81,11 @@ def record_verify_view(request: HttpRequest, kind: RecordKind, public_id) -> Htt
     try:
         record_verify(
             record=record,
-            actor=request.user,
+            actor=Actor.from_request(request),
             method=form.cleaned_data["method"],
             note=form.cleaned_data["note"],
             verified_on=form.cleaned_data["verified_on"],
             expected_fingerprint=form.cleaned_data["fingerprint"],
-            request=request,
         )
     except DomainError as error:
         messages.error(request, error.message)
@@ -104,10 +104,9 @@ def record_reject_view(request: HttpRequest, kind: RecordKind, public_id) -> Htt
     try:
         record_reject(
             record=record,
-            actor=request.user,
+            actor=Actor.from_request(request),
             reason=form.cleaned_data["reason"],
             expected_fingerprint=form.cleaned_data["fingerprint"],
-            request=request,
         )
     except DomainError as error:
         messages.error(request, error.message)
