@@ -281,6 +281,15 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = _strict_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Redis redelivers a task that a worker took but has not acknowledged (acks_late) after this
+# long. It must outlast the longest countdown a task is retried with (15 min of backoff, or a
+# mail's claim lease) plus its hard time limit, or a waiting retry would run twice. Said
+# explicitly rather than left to kombu's default (1 hour), which can change. Redis only: the
+# embedded SQLite broker has no such option.
+CELERY_BROKER_VISIBILITY_TIMEOUT = 2 * 60 * 60
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT} if REDIS_URL else {}
+)
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "rehabpath.tasks.clear_expired_sessions",
