@@ -102,11 +102,18 @@ class RecordKindConverter:
     def regex(self) -> str:  # read when the URLconf loads, after every app has registered
         return "|".join(sorted(_KINDS)) or "(?!)"
 
+    # Django reads a ValueError from either method as "this URL does not match".
     def to_python(self, value: str) -> RecordKind:
-        return _KINDS[value]
+        try:
+            return _KINDS[value]
+        except KeyError:
+            raise ValueError(value) from None
 
     def to_url(self, value: RecordKind | str) -> str:
-        return value.slug if isinstance(value, RecordKind) else _KINDS[value].slug
+        slug = value.slug if isinstance(value, RecordKind) else value
+        if slug not in _KINDS:
+            raise ValueError(slug)
+        return slug
 
 
 def warnings_for(records: Iterable[VerifiableRecord]) -> dict[tuple[str, int], list[str]]:
