@@ -89,6 +89,16 @@ def test_audit_events_refuse_update_and_delete_through_the_model(db):
     assert AuditEvent.objects.get().reason == ""
 
 
+def test_a_new_audit_event_given_an_existing_id_does_not_overwrite_it(db):
+    from django.db import IntegrityError, transaction
+
+    event = _event()
+    forged = AuditEvent(pk=event.pk, action="forged", target_type="x")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        forged.save()
+    assert AuditEvent.objects.get().action == event.action
+
+
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="the refusing trigger exists on PostgreSQL only (SQLite's test flush deletes rows)",
