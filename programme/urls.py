@@ -1,9 +1,9 @@
-from django.urls import path
+from django.urls import URLPattern, path
 
 from programme.imports import views as import_views
 
 app_name = "programme"
-urlpatterns: list = []
+urlpatterns: list[URLPattern] = []
 
 # Bulk import of trainers and qualifications (programme staff).
 urlpatterns += [

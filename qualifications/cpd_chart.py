@@ -81,13 +81,13 @@ class Chart:
 
 def _scale_max(largest: Decimal) -> tuple[int, int]:
     """A round top for the axis and its step: 4 -> (4, 1), 7 -> (8, 2), 23 -> (25, 5)."""
-    largest = max(float(largest), 1.0)
+    most = max(float(largest), 1.0)
     for step in (1, 2, 5, 10, 20, 25, 50, 100):
-        top = math.ceil(largest / step) * step
+        top = math.ceil(most / step) * step
         if top / step <= 5:
             return top, step
-    step = 10 ** math.ceil(math.log10(largest / 5))
-    return math.ceil(largest / step) * step, step
+    step = 10 ** math.ceil(math.log10(most / 5))
+    return math.ceil(most / step) * step, step
 
 
 def _x_of(

@@ -11,8 +11,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from qualifications.rules import duplicate_error, qualification_duplicate, qualification_key
-from trainers.models import TrainerProfile, VerifiableRecord
+from qualifications.rules import (
+    QualificationKey,
+    duplicate_error,
+    qualification_duplicate,
+    qualification_key,
+)
+from trainers.models import TrainerOwned, TrainerProfile, VerifiableRecord
 from trainers.rules import check_date
 
 
@@ -128,13 +133,13 @@ class TrainerQualification(VerifiableRecord):
             )
         return errors
 
-    def key(self) -> tuple:
+    def key(self) -> QualificationKey:
         """Equal for two records of one certificate (`qualifications.rules.qualification_key`)."""
         return qualification_key(
             self.qualification_type_id, self.certificate_number or "", self.awarded_on
         )
 
-    def clean(self):
+    def clean(self) -> None:
         errors = self.date_errors(self.awarded_on, self.expires_on)
         if qualification_duplicate(self) is not None:
             field, error = duplicate_error(self.key())
@@ -189,7 +194,7 @@ class CPDPolicy(models.Model):
         return self.name
 
 
-class CPDActivity(models.Model):
+class CPDActivity(TrainerOwned):
     class Type(models.TextChoices):
         COURSE = "course", "Course"
         WORKSHOP = "workshop", "Workshop"

@@ -9,9 +9,12 @@ explain each gap of three months or more.
 import csv
 import datetime as dt
 import io
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -111,7 +114,9 @@ class Portfolio:
 KIND_LABELS = {mime: kind.label for mime, kind in EVIDENCE_TYPES.items()}
 
 
-def portfolio_activities(profile: TrainerProfile, start: dt.date, end: dt.date):
+def portfolio_activities(
+    profile: TrainerProfile, start: dt.date, end: dt.date
+) -> QuerySet[CPDActivity]:
     """The activities of a period, oldest first, with areas and evidence (3 queries)."""
     return cpd_activities(profile).filter(date__gte=start, date__lte=end).order_by("date", "id")
 
@@ -121,9 +126,9 @@ def build_portfolio(
     profile: TrainerProfile,
     start: dt.date,
     end: dt.date,
-    reflection_ids: set | None = None,
+    reflection_ids: set[uuid.UUID] | None = None,
     today: dt.date | None = None,
-    activities=None,
+    activities: Iterable[CPDActivity] | None = None,
 ) -> Portfolio:
     """Everything the portfolio shows. `reflection_ids`: public ids whose reflections go in
     (None: all of them). Runs 4 queries (3 when `activities` are given)."""
@@ -187,7 +192,8 @@ def render_portfolio_pdf(portfolio: Portfolio) -> bytes:
     html = render_to_string("pdf/cpd_portfolio.html", {"p": portfolio})
     # The template is self-contained: refuse to fetch anything from the network or the disk.
     fetcher = URLFetcher(allowed_protocols={"data"})
-    return HTML(string=html, url_fetcher=fetcher).write_pdf()
+    pdf: bytes = HTML(string=html, url_fetcher=fetcher).write_pdf()
+    return pdf
 
 
 CSV_HEADER = [
@@ -207,7 +213,7 @@ CSV_HEADER = [
 ]
 
 
-def _cell(value) -> str:
+def _cell(value: object) -> str:
     """Neutralise spreadsheet formulas (CSV injection): a leading = + - @ becomes text."""
     text = str(value)
     return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text

@@ -24,9 +24,13 @@ def certificate_key(number: str) -> str:
     return " ".join(number.replace("’", "'").replace("‘", "'").split()).casefold()
 
 
+# (qualification type id, "cert", normalised certificate number) or (id, "date", award date)
+type QualificationKey = tuple[int, str, str | dt.date | None]
+
+
 def qualification_key(
     qualification_type_id: int, certificate_number: str, awarded_on: dt.date | None
-) -> tuple:
+) -> QualificationKey:
     """Two records of one trainer are the same certificate when their keys are equal.
 
     The qualification and the certificate number match or, when there is no number, the
@@ -37,7 +41,7 @@ def qualification_key(
     return (qualification_type_id, "date", awarded_on)
 
 
-def duplicate_error(key: tuple) -> tuple[str, ValidationError]:
+def duplicate_error(key: QualificationKey) -> tuple[str, ValidationError]:
     """The field and the refusal for a record whose `qualification_key` is already on record."""
     if key[1] == "cert":
         return "certificate_number", ValidationError(ALREADY_RECORDED_CERTIFICATE, "duplicate")

@@ -19,8 +19,12 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
+
+if TYPE_CHECKING:
+    from qualifications.models import CPDPolicy
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
@@ -39,7 +43,7 @@ class Rules:
     gap_months: int = 3
 
     @classmethod
-    def from_policy(cls, policy) -> "Rules":
+    def from_policy(cls, policy: "CPDPolicy | None") -> "Rules":
         """From a CPDPolicy row; None (no active policy) gives the defaults."""
         if policy is None:
             return cls()

@@ -1,9 +1,9 @@
-from django.urls import path
+from django.urls import URLPattern, path
 
 from qualifications.views import cpd as cpd_views
 
 app_name = "qualifications"
-urlpatterns: list = []
+urlpatterns: list[URLPattern] = []
 
 # The CPD log (trainers), its progress page and the portfolio export.
 urlpatterns += [

@@ -1,5 +1,8 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 
 from rehabpath.models import AuditEvent, MailDelivery, User
 
@@ -7,32 +10,33 @@ from rehabpath.models import AuditEvent, MailDelivery, User
 class ProgrammeStaffPermissions:
     """Catalogue models are managed by programme staff (is_staff) without per-model grants."""
 
-    def has_module_permission(self, request):
+    def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.is_active and request.user.is_staff
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
         return self.has_module_permission(request)
 
-    def has_add_permission(self, request, obj=None):
+    # `obj` is the inline's parent; a model admin is asked without one.
+    def has_add_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
         return self.has_module_permission(request)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
         return self.has_module_permission(request)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
         return self.has_module_permission(request)
 
 
-class ProgrammeStaffAdmin(ProgrammeStaffPermissions, admin.ModelAdmin):
+class ProgrammeStaffAdmin(ProgrammeStaffPermissions, admin.ModelAdmin[Any]):
     pass
 
 
-class ProgrammeStaffInline(ProgrammeStaffPermissions, admin.TabularInline):
+class ProgrammeStaffInline(ProgrammeStaffPermissions, admin.TabularInline[Any, Any]):
     extra = 0
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
     ordering = ["email"]
     list_display = ["email", "name", "is_staff", "is_active", "date_joined"]
     search_fields = ["email", "name"]
@@ -48,22 +52,22 @@ class UserAdmin(BaseUserAdmin):
     readonly_fields = ["last_login", "date_joined"]
 
 
-class ReadOnlyStaffAdmin(admin.ModelAdmin):
+class ReadOnlyStaffAdmin(admin.ModelAdmin[Any]):
     """Records nobody edits by hand: staff may look, nobody may add, change or delete."""
 
-    def has_module_permission(self, request):
+    def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.is_active and request.user.is_staff
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
         return self.has_module_permission(request)
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
         return False
 
 

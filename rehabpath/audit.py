@@ -67,9 +67,10 @@ def _client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
     try:
-        return get_adapter(request).get_client_ip(request)
+        address: str = get_adapter(request).get_client_ip(request)
     except (PermissionDenied, ImproperlyConfigured):
         return None  # no usable address: record the event without one
+    return address
 
 
 def record_event(

@@ -1,10 +1,16 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+from rehabpath.models import User
 from rehabpath.navigation import nav_for
 from rehabpath.roles import roles_of
 
 
-def navigation(request):
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    # Error pages may render before the authentication middleware set a user.
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if not isinstance(user, User) or not user.is_authenticated:
         return {"nav_items": [], "user_roles": frozenset()}
     return {
         "nav_items": nav_for(user, request.path),

@@ -1,6 +1,19 @@
 import datetime as dt
+from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from rehabpath.models import AuditEvent, User
+
+
+def form_field[F: forms.Field](form: forms.BaseForm, name: str, kind: type[F]) -> F:
+    """The form's own copy of field `name`, checked to be a `kind` (to set its queryset...)."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{type(form).__name__}.{name} is a {type(field).__name__}, not a {kind}")
+    return field
 
 
 def _utc_midnight(day: dt.date) -> dt.datetime:
@@ -19,7 +32,7 @@ class SignupDetailsForm(forms.Form):
 
     field_order = ["name"]
 
-    def signup(self, request, user) -> None:
+    def signup(self, request: HttpRequest, user: User) -> None:
         # The adapter stores the name and creates the trainer profile.
         pass
 
@@ -36,13 +49,13 @@ class AuditFilterForm(forms.Form):
         required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = self.cleaned_data
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             raise forms.ValidationError("“From” must be on or before “To”.")
         return data
 
-    def filter(self, events):
+    def filter(self, events: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
         data = self.cleaned_data
         if data["action"]:
             events = events.filter(action__icontains=data["action"].strip())

@@ -1,11 +1,16 @@
 """Send holders of privileged roles to MFA setup until they have a second factor."""
 
+from collections.abc import Callable
+
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 
+from rehabpath.models import User
 from rehabpath.roles import PRIVILEGED_ROLES, roles_of
 
 # Paths a user without MFA can still reach: setting MFA up, signing out, health, assets.
@@ -14,16 +19,16 @@ ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/verify/")
 SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
 
 
-def mfa_waived(user) -> bool:
+def mfa_waived(user: User | AnonymousUser) -> bool:
     """Demo accounts skip the requirement in DEMO_MODE (which only DEBUG allows)."""
-    return settings.DEMO_MODE and settings.DEBUG and getattr(user, "is_demo", False)
+    return bool(settings.DEMO_MODE and settings.DEBUG and getattr(user, "is_demo", False))
 
 
 class RequireMFAMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         user = request.user
         if (
             user.is_authenticated

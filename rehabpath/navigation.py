@@ -1,9 +1,11 @@
 """The main navigation: one entry per destination, shown to the roles that may use it."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import reverse
 
+from rehabpath.models import User
 from rehabpath.roles import Role, roles_of
 
 
@@ -33,7 +35,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
 )
 
 
-def nav_for(user, current_path: str) -> list[dict]:
+def nav_for(user: User, current_path: str) -> list[dict[str, Any]]:
     roles = roles_of(user)
     items = []
     for item in NAV_ITEMS:

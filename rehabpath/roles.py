@@ -39,7 +39,7 @@ def roles_of(user: User | AnonymousUser) -> frozenset[Role]:
     """The roles a user holds, computed once per user object (one query)."""
     if not user.is_authenticated or not user.is_active:
         return frozenset()
-    cached = getattr(user, "_rehabpath_roles", None)
+    cached: frozenset[Role] | None = getattr(user, "_rehabpath_roles", None)
     if cached is not None:
         return cached
     flags = (

@@ -5,10 +5,16 @@ configuration table in README.md). With DEBUG off every secret must be given.
 """
 
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import django_stubs_ext
 import environ
 from django.utils.csp import CSP
+
+# Lets the code subscript Django's generic classes (ModelAdmin[Trainer], QuerySet[Event]...)
+# at run time as the type checker reads them.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -173,7 +179,7 @@ ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # --- Mail (Django 6.1 MAILERS) ------------------------------------------------------------
 
 
-def _mailer_from_url(url: str) -> dict:
+def _mailer_from_url(url: str) -> dict[str, Any]:
     """Translate MAIL_URL (smtp://, smtp+tls://, smtps://, console://, file:///path) to MAILERS."""
     parts = urlsplit(url)
     scheme = parts.scheme

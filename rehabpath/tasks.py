@@ -27,7 +27,7 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
-class BaseTask(DjangoTask):
+class BaseTask(DjangoTask[..., Any]):
     """Retries transient failures with backoff (30 s, 60 s, ... capped at 15 min), 5 times."""
 
     autoretry_for = TRANSIENT_ERRORS

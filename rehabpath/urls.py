@@ -4,8 +4,6 @@ from django.urls import include, path
 
 from rehabpath import health, views
 
-# The admin login goes through allauth: same rate limits, same MFA.
-admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "RehabPath catalogue"
 admin.site.site_title = "RehabPath admin"
 
@@ -17,5 +15,8 @@ urlpatterns = [
     path("trainers/", include("trainers.urls")),
     path("qualifications/", include("qualifications.urls")),
     path("", include("programme.urls")),
+    # The admin login goes through allauth (same rate limits, same MFA): this route comes
+    # before the admin's own and takes its URL, so "admin:login" reaches it too.
+    path("admin/login/", secure_admin_login(admin.site.login), name="admin_login"),
     path("admin/", admin.site.urls),
 ]

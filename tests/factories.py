@@ -20,7 +20,7 @@ from trainers.models import Clinic, ClinicMembership, DBSCheck, Insurance, Train
 PASSWORD = "correct-horse-battery-staple"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -35,7 +35,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
 
 
-class TrainerProfileFactory(factory.django.DjangoModelFactory):
+class TrainerProfileFactory(factory.django.DjangoModelFactory[TrainerProfile]):
     class Meta:
         model = TrainerProfile
 
@@ -43,14 +43,14 @@ class TrainerProfileFactory(factory.django.DjangoModelFactory):
     cpd_year_start = dt.date(2026, 4, 1)
 
 
-class MentorProfileFactory(factory.django.DjangoModelFactory):
+class MentorProfileFactory(factory.django.DjangoModelFactory[MentorProfile]):
     class Meta:
         model = MentorProfile
 
     user = factory.SubFactory(UserFactory)
 
 
-class ClinicFactory(factory.django.DjangoModelFactory):
+class ClinicFactory(factory.django.DjangoModelFactory[Clinic]):
     class Meta:
         model = Clinic
 
@@ -58,7 +58,7 @@ class ClinicFactory(factory.django.DjangoModelFactory):
     city = "Bristol"
 
 
-class ClinicMembershipFactory(factory.django.DjangoModelFactory):
+class ClinicMembershipFactory(factory.django.DjangoModelFactory[ClinicMembership]):
     class Meta:
         model = ClinicMembership
 
@@ -66,7 +66,7 @@ class ClinicMembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
 
 
-class ConditionAreaFactory(factory.django.DjangoModelFactory):
+class ConditionAreaFactory(factory.django.DjangoModelFactory[ConditionArea]):
     class Meta:
         model = ConditionArea
         django_get_or_create = ["slug"]
@@ -75,7 +75,7 @@ class ConditionAreaFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Area {n}")
 
 
-class AwardingBodyFactory(factory.django.DjangoModelFactory):
+class AwardingBodyFactory(factory.django.DjangoModelFactory[AwardingBody]):
     class Meta:
         model = AwardingBody
         django_get_or_create = ["name"]
@@ -83,7 +83,7 @@ class AwardingBodyFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Awarding body {n}")
 
 
-class QualificationTypeFactory(factory.django.DjangoModelFactory):
+class QualificationTypeFactory(factory.django.DjangoModelFactory[QualificationType]):
     class Meta:
         model = QualificationType
         django_get_or_create = ["slug"]
@@ -94,7 +94,7 @@ class QualificationTypeFactory(factory.django.DjangoModelFactory):
     kind = QualificationType.Kind.PERSONAL_TRAINING
 
 
-class TrainerQualificationFactory(factory.django.DjangoModelFactory):
+class TrainerQualificationFactory(factory.django.DjangoModelFactory[TrainerQualification]):
     class Meta:
         model = TrainerQualification
 
@@ -105,7 +105,7 @@ class TrainerQualificationFactory(factory.django.DjangoModelFactory):
     awarded_on = dt.date(2024, 6, 1)
 
 
-class InsuranceFactory(factory.django.DjangoModelFactory):
+class InsuranceFactory(factory.django.DjangoModelFactory[Insurance]):
     class Meta:
         model = Insurance
 
@@ -118,7 +118,7 @@ class InsuranceFactory(factory.django.DjangoModelFactory):
     expires_on = dt.date(2027, 5, 31)
 
 
-class DBSCheckFactory(factory.django.DjangoModelFactory):
+class DBSCheckFactory(factory.django.DjangoModelFactory[DBSCheck]):
     class Meta:
         model = DBSCheck
 
@@ -128,7 +128,7 @@ class DBSCheckFactory(factory.django.DjangoModelFactory):
     issued_on = dt.date(2025, 9, 1)
 
 
-class CPDPolicyFactory(factory.django.DjangoModelFactory):
+class CPDPolicyFactory(factory.django.DjangoModelFactory[CPDPolicy]):
     class Meta:
         model = CPDPolicy
         django_get_or_create = ["name"]
@@ -137,7 +137,7 @@ class CPDPolicyFactory(factory.django.DjangoModelFactory):
     is_active = True
 
 
-class CPDActivityFactory(factory.django.DjangoModelFactory):
+class CPDActivityFactory(factory.django.DjangoModelFactory[CPDActivity]):
     class Meta:
         model = CPDActivity
 

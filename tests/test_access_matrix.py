@@ -94,8 +94,8 @@ def test_the_matrix_names_only_existing_urls_and_every_exclusion_is_used():
     assert not unused, f"EXCLUDED entries that match nothing: {unused}"
 
 
-def _case_ids() -> list[tuple[str, AccessCase, str, str]]:
-    seen = Counter()
+def _case_ids() -> list[pytest.ParameterSet]:
+    seen: Counter[str] = Counter()
     params = []
     for module, case in CASES:
         base = f"{module}:{case.url_name}:{case.method}"

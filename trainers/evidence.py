@@ -22,6 +22,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 
+from rehabpath.models import User
 from trainers.filetypes import extension_for
 from trainers.models import EvidenceFile, TrainerProfile
 
@@ -46,7 +47,7 @@ ACTIVE_CONTENT_MARKERS = (
 
 @dataclass(frozen=True)
 class CheckedUpload:
-    upload: UploadedFile
+    upload: UploadedFile[bytes]
     mime_type: str
     sha256: str
     size: int
@@ -63,11 +64,11 @@ def _sniff(head: bytes) -> str | None:
     return None
 
 
-def _display_name(upload: UploadedFile) -> str:
+def _display_name(upload: UploadedFile[bytes]) -> str:
     return PurePath(upload.name or "file").name[:80] or "file"
 
 
-def validate_upload(upload: UploadedFile) -> CheckedUpload:
+def validate_upload(upload: UploadedFile[bytes]) -> CheckedUpload:
     """Refuse anything that is not a genuine PDF, PNG or JPEG within the size limit."""
     name = _display_name(upload)
     if upload.size == 0:
@@ -102,7 +103,7 @@ def validate_upload(upload: UploadedFile) -> CheckedUpload:
     )
 
 
-def validate_uploads(uploads: list[UploadedFile]) -> list[CheckedUpload]:
+def validate_uploads(uploads: list[UploadedFile[bytes]]) -> list[CheckedUpload]:
     """Check every file and report every bad one at once, not just the first."""
     checked, errors = [], []
     for upload in uploads:
@@ -165,7 +166,7 @@ def evidence_attach(
     record: models.Model,
     trainer: TrainerProfile,
     files: list[CheckedUpload],
-    uploaded_by,
+    uploaded_by: User | None,
     written: list[str] | None = None,
 ) -> list[EvidenceFile]:
     """Store checked uploads against a record. Call inside the caller's transaction.

@@ -1,9 +1,15 @@
 """Forms for a trainer's records (with their evidence) and for staff verification."""
 
+import datetime as dt
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models
 
+from rehabpath.forms import form_field
 from trainers.evidence import (
     ACCEPT,
     ALLOWED_TYPES,
@@ -12,7 +18,14 @@ from trainers.evidence import (
     validate_file_count,
     validate_uploads,
 )
-from trainers.models import DBSCheck, EvidenceFile, Insurance, VerificationMethod
+from trainers.models import (
+    DBSCheck,
+    EvidenceFile,
+    Insurance,
+    TrainerProfile,
+    VerifiableRecord,
+    VerificationMethod,
+)
 from trainers.records import today
 from trainers.rules import validate_not_future
 
@@ -20,7 +33,7 @@ from trainers.rules import validate_not_future
 class DateInput(forms.DateInput):
     input_type = "date"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
@@ -33,7 +46,7 @@ class EvidenceField(forms.FileField):
 
     widget = MultipleFileInput
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         kwargs.setdefault("label", "Evidence files")
         # validate_upload names the empty file; FileField's own message would not.
@@ -47,21 +60,23 @@ class EvidenceField(forms.FileField):
                 "record. You can choose several files at once."
             )
 
-    def clean(self, data, initial=None) -> list[CheckedUpload]:
+    def clean(self, data: Any, initial: Any = None) -> list[CheckedUpload]:
         uploads = data if isinstance(data, list | tuple) else [data] if data else []
         single_clean = super().clean
-        cleaned = [single_clean(upload, initial) for upload in uploads if upload]
+        cleaned: list[UploadedFile[bytes] | None] = [
+            single_clean(upload, initial) for upload in uploads if upload
+        ]
         if self.required and not cleaned:
             raise ValidationError("Choose at least one file.", code="required")
         return validate_uploads([upload for upload in cleaned if upload])
 
 
-class EvidenceChoiceField(forms.ModelMultipleChoiceField):
+class EvidenceChoiceField(forms.ModelMultipleChoiceField[EvidenceFile]):
     def label_from_instance(self, obj: EvidenceFile) -> str:
         return f"{obj.original_name} ({obj.size // 1024 or 1} KB)"
 
 
-class RecordForm(forms.ModelForm):
+class RecordForm[R: VerifiableRecord](forms.ModelForm[R]):
     """Shared by the three record forms: evidence to add, and on edit evidence to remove.
 
     `record_fields()` gives the service the model fields; nothing here saves. The record's
@@ -70,7 +85,7 @@ class RecordForm(forms.ModelForm):
 
     evidence = EvidenceField()
 
-    def __init__(self, *args, trainer, **kwargs):
+    def __init__(self, *args: Any, trainer: TrainerProfile, **kwargs: Any) -> None:
         self.trainer = trainer
         super().__init__(*args, **kwargs)
         self.current_evidence = list(self.instance.evidence.all()) if self.instance.pk else []
@@ -89,8 +104,13 @@ class RecordForm(forms.ModelForm):
             order = [n for n in self.fields if n not in ("remove_evidence", "evidence")]
             self.order_fields([*order, "remove_evidence", "evidence"])
 
-    def clean(self):
-        cleaned = super().clean()
+    @classmethod
+    def field_names(cls) -> list[str]:
+        """The model fields the form edits (every record form lists them in its Meta)."""
+        return list(cls._meta.fields or ())
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = self.cleaned_data
         removing = cleaned.get("remove_evidence") or []
         adding = cleaned.get("evidence") or []
         if "evidence" not in self.errors:
@@ -100,28 +120,32 @@ class RecordForm(forms.ModelForm):
                 )
             except ValidationError as error:
                 self.add_error("evidence", error)
+        self._hide_failed_fields()
         return cleaned
 
-    def _post_clean(self):
-        # A field that failed here keeps the saved value on the instance: hide it from the
-        # model's rules, so that they do not compare a new date with the old one.
-        failed = [
-            self.instance._meta.get_field(name).attname
-            for name in self._meta.fields
-            if name in self._errors
-        ]
-        kept = {attname: getattr(self.instance, attname) for attname in failed}
-        for attname in failed:
-            setattr(self.instance, attname, None)
+    def _hide_failed_fields(self) -> None:
+        """Keep a field that failed out of the model's rules, which ModelForm runs next.
+
+        A failed field leaves the saved value on the instance: the model's rules would compare
+        a new date with the old one. It is blanked until they have run (`full_clean`).
+        """
+        for name in self.field_names():
+            field = self.instance._meta.get_field(name)
+            if name in self.errors and isinstance(field, models.Field):
+                self._hidden[field.attname] = getattr(self.instance, field.attname)
+                setattr(self.instance, field.attname, None)
+
+    def full_clean(self) -> None:
+        self._hidden: dict[str, Any] = {}
         try:
-            super()._post_clean()
+            super().full_clean()
         finally:
-            for attname, value in kept.items():
+            for attname, value in self._hidden.items():
                 if getattr(self.instance, attname) is None:
                     setattr(self.instance, attname, value)
 
-    def record_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
+    def record_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.field_names()}
 
     def files_to_add(self) -> list[CheckedUpload]:
         return self.cleaned_data.get("evidence") or []
@@ -130,7 +154,7 @@ class RecordForm(forms.ModelForm):
         return list(self.cleaned_data.get("remove_evidence") or [])
 
 
-class InsuranceForm(RecordForm):
+class InsuranceForm(RecordForm[Insurance]):
     class Meta:
         model = Insurance
         fields = [
@@ -155,7 +179,7 @@ class InsuranceForm(RecordForm):
         widgets = {"starts_on": DateInput(), "expires_on": DateInput()}
 
 
-class DBSCheckForm(RecordForm):
+class DBSCheckForm(RecordForm[DBSCheck]):
     certificate_number = forms.CharField(
         label="Certificate number",
         help_text="The 12-digit number at the top right of your DBS certificate.",
@@ -181,14 +205,14 @@ class DBSCheckForm(RecordForm):
         }
         widgets = {"issued_on": DateInput(), "level": forms.RadioSelect}
 
-    def clean_certificate_number(self):
+    def clean_certificate_number(self) -> str:
         # Spaces are how people copy the number; the model checks what is left.
         return "".join(self.cleaned_data["certificate_number"].split())
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Strip the blank "---------" choice the model field would offer to a radio list.
-        self.fields["level"].choices = DBSCheck.Level.choices
+        form_field(self, "level", forms.ChoiceField).choices = DBSCheck.Level.choices
 
 
 class EvidenceAddForm(forms.Form):
@@ -196,12 +220,12 @@ class EvidenceAddForm(forms.Form):
 
     evidence = EvidenceField(required=True, label="Add evidence files")
 
-    def __init__(self, *args, existing: int, **kwargs):
+    def __init__(self, *args: Any, existing: int, **kwargs: Any) -> None:
         self.existing = existing
         super().__init__(*args, **kwargs)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = self.cleaned_data
         if "evidence" in cleaned:
             try:
                 validate_file_count(existing=self.existing, adding=len(cleaned["evidence"]))
@@ -237,13 +261,13 @@ class VerifyForm(forms.Form):
     )
     fingerprint = fingerprint_field()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "verify")
         super().__init__(*args, **kwargs)
         self.fields["verified_on"].initial = today
 
-    def clean_verified_on(self):
-        value = self.cleaned_data["verified_on"]
+    def clean_verified_on(self) -> dt.date:
+        value: dt.date = self.cleaned_data["verified_on"]
         validate_not_future(value, "The date of the check")
         return value
 
@@ -258,12 +282,12 @@ class RejectForm(forms.Form):
     )
     fingerprint = fingerprint_field()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "reject")
         super().__init__(*args, **kwargs)
 
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
+    def clean_reason(self) -> str:
+        reason: str = self.cleaned_data["reason"].strip()
         if not reason:
             raise ValidationError("Give the reason for rejecting this record.", code="required")
         return reason

@@ -47,7 +47,7 @@ def mail_account_claim(*, user: User, invited_by: User) -> None:
 
 
 @context_builder("account_claim")
-def _claim_context(delivery: MailDelivery) -> dict:
+def _claim_context(delivery: MailDelivery) -> dict[str, str]:
     # Built at send time so that no reset token is ever stored in the ledger.
     user = delivery.recipient
     token = account_settings.PASSWORD_RESET_TOKEN_GENERATOR().make_token(user)

@@ -99,7 +99,23 @@ class DisplayStatus(models.TextChoices):
     EXPIRED = "expired", "Expired"
 
 
-class VerifiableRecord(models.Model):
+class TrainerOwned(models.Model):
+    """Anything that belongs to one trainer: their records, CPD activities, evidence files.
+
+    Each concrete model declares its own `trainer` foreign key (with its own related name);
+    this base only tells the type checker, and `trainers.access`, that there is one. It has no
+    fields, so it changes no table.
+    """
+
+    if TYPE_CHECKING:  # declared by every subclass
+        trainer: TrainerProfile
+        trainer_id: int
+
+    class Meta:
+        abstract = True
+
+
+class VerifiableRecord(TrainerOwned):
     """A record that counts only once programme staff have verified it.
 
     Shared by qualifications, insurance and DBS checks. Subclasses define `trainer` and
@@ -121,10 +137,6 @@ class VerifiableRecord(models.Model):
     verified_on = models.DateField(null=True, blank=True)
     rejection_reason = models.TextField(blank=True)
     evidence = GenericRelation("trainers.EvidenceFile")
-
-    if TYPE_CHECKING:  # declared by every subclass
-        trainer: TrainerProfile
-        trainer_id: int
 
     class Meta:
         abstract = True
@@ -183,7 +195,7 @@ class Insurance(VerifiableRecord):
     def __str__(self) -> str:
         return f"{self.insurer} {self.policy_number}"
 
-    def clean(self):
+    def clean(self) -> None:
         errors = {}
         for field in ("public_liability_cover", "professional_indemnity_cover"):
             value = getattr(self, field)
@@ -232,7 +244,7 @@ class DBSCheck(VerifiableRecord):
     def __str__(self) -> str:
         return f"{self.get_level_display()} DBS {self.certificate_number}"
 
-    def clean(self):
+    def clean(self) -> None:
         errors = {}
         if self.certificate_number and not DBS_NUMBER.fullmatch(self.certificate_number):
             errors["certificate_number"] = ValidationError(
@@ -262,7 +274,7 @@ def evidence_upload_to(instance: "EvidenceFile", filename: str) -> str:
     return f"evidence/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.{ext}"
 
 
-class EvidenceFile(models.Model):
+class EvidenceFile(TrainerOwned):
     """An uploaded document backing a record (qualification, insurance, DBS or CPD)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

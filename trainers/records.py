@@ -14,15 +14,17 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django import forms
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from trainers.models import VerifiableRecord
+
+if TYPE_CHECKING:
+    from trainers.forms import RecordForm
 
 # Warnings for some records of one kind (keyed by primary key), given optionally everything of
 # that kind the trainers concerned hold; None when the caller has not loaded it.
@@ -40,8 +42,10 @@ class RecordKind:
     plural: str
     noun: str  # "Add <noun>"
     audit_name: str  # audit actions read "<audit_name>.<verb>"
-    model: type[Any]  # a concrete VerifiableRecord subclass: each declares its own `trainer`
-    form_class: type[forms.ModelForm]
+    # A concrete VerifiableRecord subclass. Typed Any: each declares its own `trainer`, which
+    # the abstract base (what mypy would check lookups against) does not have as a field.
+    model: type[Any]
+    form_class: type["RecordForm[Any]"]
     url_namespace: str
     url_prefix: str
     facts: Callable[[Any], list[tuple[str, str]]]
@@ -49,13 +53,14 @@ class RecordKind:
     warnings: WarningsFor = _no_warnings
     order: int = 100  # position on the trainer's records page and in the queue's filters
 
-    def queryset(self) -> models.QuerySet:
+    def queryset(self) -> models.QuerySet[Any]:
         """Rows with what their status, title and evidence need, in a fixed number of queries."""
-        return (
+        rows: models.QuerySet[Any] = (
             self.model._default_manager.select_related("trainer__user", *self.related)
             .prefetch_related("evidence")
             .order_by("submitted_at", "id")
         )
+        return rows
 
     def url(self, action: str, record: VerifiableRecord | None = None) -> str:
         kwargs = {"public_id": record.public_id} if record is not None else None
@@ -98,9 +103,9 @@ def kind_of(record: VerifiableRecord) -> RecordKind:
 class RecordKindConverter:
     """<recordkind:kind> in a URL: a registered kind; anything else does not resolve."""
 
-    @property
-    def regex(self) -> str:  # read when the URLconf loads, after every app has registered
-        return "|".join(sorted(_KINDS)) or "(?!)"
+    def __init__(self) -> None:
+        # Made when the URLconf registers it, after every app has registered its kinds.
+        self.regex = "|".join(sorted(_KINDS)) or "(?!)"
 
     # Django reads a ValueError from either method as "this URL does not match".
     def to_python(self, value: str) -> RecordKind:

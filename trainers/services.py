@@ -53,11 +53,11 @@ def _audit_value(value: Any) -> Any:
     return value
 
 
-def _locked(record: VerifiableRecord) -> VerifiableRecord:
+def _locked[R: VerifiableRecord](record: R) -> R:
     """The record re-read under a row lock: the decision is made on its committed state."""
-    model: Any = type(record)  # concrete: the abstract base knows no `trainer`
     return (
-        model._default_manager.select_for_update(of=("self",))
+        type(record)
+        ._default_manager.select_for_update(of=("self",))
         .select_related("trainer__user")
         .get(pk=record.pk)
     )
@@ -87,7 +87,7 @@ def record_create(
     if actor.person().pk != trainer.user_id:
         raise DomainError("Only the trainer can add records to their own profile.")
     with atomic_with_evidence() as written:
-        record = kind.model(trainer=trainer, status=PENDING, **fields)
+        record: VerifiableRecord = kind.model(trainer=trainer, status=PENDING, **fields)
         _check_rules(record)
         record.save()
         stored = _attach(record=record, trainer=trainer, files=files, actor=actor, written=written)

@@ -27,7 +27,7 @@ from programme.imports.reading import (
     show_date,
 )
 from qualifications.models import AwardingBody, QualificationType, TrainerQualification
-from qualifications.rules import certificate_key, qualification_key
+from qualifications.rules import QualificationKey, certificate_key, qualification_key
 from rehabpath.models import User
 from trainers.models import VerificationStatus
 
@@ -37,7 +37,7 @@ from trainers.models import VerificationStatus
 class _Catalogue:
     """Qualification types and awarding bodies, looked up by name or code, loaded once."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.types = list(
             QualificationType.objects.prefetch_related("awarding_bodies", "prerequisites")
         )
@@ -253,15 +253,15 @@ def _check_people(rows: list[ImportRow]) -> None:
 
 def _check_records(rows: list[ImportRow]) -> None:
     trainers = {row.trainer.pk for row in rows if row.trainer is not None}
-    on_record: dict[int, dict[tuple, TrainerQualification]] = {}
+    on_record: dict[int, dict[QualificationKey, TrainerQualification]] = {}
     held: dict[int, set[int]] = {}
     for record in TrainerQualification.objects.filter(trainer_id__in=trainers):
         on_record.setdefault(record.trainer_id, {})[record.key()] = record
         if record.status != VerificationStatus.REJECTED:
             held.setdefault(record.trainer_id, set()).add(record.qualification_type_id)
 
-    in_file: dict[tuple, ImportRow] = {}
-    certificates: dict[tuple, ImportRow] = {}
+    in_file: dict[tuple[str, *QualificationKey], ImportRow] = {}
+    certificates: dict[tuple[int, str], ImportRow] = {}
     held_in_file: dict[str, set[int]] = {}
     for row in rows:
         if row.qualification is None or not row.email:

@@ -26,7 +26,7 @@ from trainers.mails import mail_account_claim
 from trainers.models import TrainerProfile, VerificationStatus
 
 
-def trainers_import_preview(*, upload: UploadedFile) -> ImportPreview:
+def trainers_import_preview(*, upload: UploadedFile[bytes]) -> ImportPreview:
     """Check an uploaded file without saving anything; the preview lists every problem."""
     filename = (upload.name or "upload.csv")[:255]
     if upload.size is not None and upload.size > MAX_BYTES:
@@ -67,7 +67,7 @@ def trainers_import_apply(
         ) from None
 
 
-def _create_all(*, actor: Actor, preview: ImportPreview):
+def _create_all(*, actor: Actor, preview: ImportPreview) -> ImportResult:
     new_trainers = preview.new_trainers
     users = []
     for email, name in new_trainers:

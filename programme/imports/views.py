@@ -13,7 +13,7 @@ import datetime as dt
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from programme.imports import (
     COLUMNS,
     MAX_ROWS,
+    ImportIssue,
     ImportPreview,
     example_rows,
     template_csv,
@@ -31,6 +32,7 @@ from qualifications.models import AwardingBody, QualificationType
 from rehabpath.access import role_required
 from rehabpath.audit import Actor
 from rehabpath.errors import DomainError
+from rehabpath.http import AuthenticatedHttpRequest
 from rehabpath.roles import Role
 
 PENDING_KEY = "trainers_import_pending"
@@ -51,7 +53,7 @@ class BulkImportForm(forms.Form):
     )
 
 
-def _render_upload(request, form):
+def _render_upload(request: HttpRequest, form: BulkImportForm) -> HttpResponse:
     result = request.session.pop(RESULT_KEY, None) if request.method == "GET" else None
     return render(
         request,
@@ -70,7 +72,9 @@ def _render_upload(request, form):
     )
 
 
-def _render_preview(request, preview: ImportPreview, *, refusal: str = ""):
+def _render_preview(
+    request: HttpRequest, preview: ImportPreview, *, refusal: str = ""
+) -> HttpResponse:
     return render(
         request,
         "programme/bulk_import_preview.html",
@@ -87,13 +91,13 @@ def _render_preview(request, preview: ImportPreview, *, refusal: str = ""):
     )
 
 
-def _column_order(issue) -> int:
+def _column_order(issue: ImportIssue) -> int:
     names = [name for name, _required, _help in COLUMNS]
     return names.index(issue.column) + 1 if issue.column in names else 0
 
 
 @role_required(Role.STAFF)
-def bulk_import(request):
+def bulk_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _render_upload(request, BulkImportForm())
     form = BulkImportForm(request.POST, request.FILES)
@@ -117,13 +121,13 @@ def bulk_import(request):
 
 @role_required(Role.STAFF)
 @require_POST
-def bulk_import_confirm(request):
-    pending = request.session.get(PENDING_KEY)
-    fresh = (
-        pending is not None
-        and timezone.now() - dt.datetime.fromisoformat(pending["created"]) <= PENDING_TTL
-    )
-    if not fresh or pending["sha256"] != request.POST.get("sha256", ""):
+def bulk_import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
+    pending: dict[str, str] | None = request.session.get(PENDING_KEY)
+    if (
+        pending is None
+        or timezone.now() - dt.datetime.fromisoformat(pending["created"]) > PENDING_TTL
+        or pending["sha256"] != request.POST.get("sha256", "")
+    ):
         messages.error(
             request,
             "Nothing was imported: this preview has expired or was replaced by another upload. "
@@ -168,7 +172,7 @@ def bulk_import_confirm(request):
 
 
 @role_required(Role.STAFF)
-def bulk_import_template(request):
+def bulk_import_template(request: AuthenticatedHttpRequest) -> HttpResponse:
     example = request.GET.get("example") == "1"
     # A byte-order mark so that Excel opens the file as UTF-8.
     response = HttpResponse(

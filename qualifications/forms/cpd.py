@@ -1,22 +1,36 @@
 """Forms of the CPD log: an activity (with evidence), the year selector and the export."""
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from qualifications.models import ConditionArea, CPDActivity
 from qualifications.scoring import CPDYear, day_label, fmt_number
 from qualifications.services.cpd import CPDActivityData
+from rehabpath.forms import form_field
 from trainers.evidence import ALLOWED_TYPES, CheckedUpload, size_limit_label
 from trainers.forms import EvidenceField
+from trainers.models import EvidenceFile
 
 
-class CPDActivityForm(forms.ModelForm):
+class EvidenceNameChoiceField(forms.ModelMultipleChoiceField[EvidenceFile]):
+    def label_from_instance(self, obj: EvidenceFile) -> str:
+        return obj.original_name
+
+
+class ActivityChoiceField(forms.ModelMultipleChoiceField[CPDActivity]):
+    def label_from_instance(self, obj: CPDActivity) -> str:
+        return f"{day_label(obj.date)} — {obj.title}"
+
+
+class CPDActivityForm(forms.ModelForm[CPDActivity]):
     evidence = EvidenceField(label="Add evidence (optional)")
-    remove_evidence = forms.ModelMultipleChoiceField(
+    remove_evidence = EvidenceNameChoiceField(
         queryset=None,
         required=False,
         to_field_name="public_id",
@@ -95,12 +109,14 @@ class CPDActivityForm(forms.ModelForm):
             "how_it_benefits": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["condition_areas"].queryset = ConditionArea.objects.all()
-        self.fields["activity_type"].choices = [("", "Choose a type")] + list(
-            CPDActivity.Type.choices
-        )
+        areas = form_field(self, "condition_areas", forms.ModelMultipleChoiceField)
+        areas.queryset = ConditionArea.objects.all()
+        form_field(self, "activity_type", forms.ChoiceField).choices = [
+            ("", "Choose a type"),
+            *CPDActivity.Type.choices,
+        ]
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.fields["evidence"].help_text = (
             f"A certificate of attendance, a programme or your notes: {ALLOWED_TYPES}, up to "
@@ -108,8 +124,8 @@ class CPDActivityForm(forms.ModelForm):
         )
         evidence = list(self.instance.evidence.all()) if self.instance.pk else []
         if evidence:
-            self.fields["remove_evidence"].queryset = self.instance.evidence.all()
-            self.fields["remove_evidence"].label_from_instance = lambda e: e.original_name
+            remove = form_field(self, "remove_evidence", EvidenceNameChoiceField)
+            remove.queryset = self.instance.evidence.all()
         else:
             del self.fields["remove_evidence"]
         if not self.instance.pk and not self.is_bound:
@@ -117,8 +133,9 @@ class CPDActivityForm(forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["hours"] = fmt_number(self.instance.hours)  # 2, not 2.00
 
-    def clean_title(self):
-        return self.cleaned_data["title"].strip()
+    def clean_title(self) -> str:
+        title: str = self.cleaned_data["title"]
+        return title.strip()
 
     def data_for_service(self) -> CPDActivityData:
         data = self.cleaned_data
@@ -140,7 +157,7 @@ class CPDActivityForm(forms.ModelForm):
         return self.cleaned_data.get("evidence") or []
 
     @property
-    def removed_evidence(self) -> list:
+    def removed_evidence(self) -> list[EvidenceFile]:
         return list(self.cleaned_data.get("remove_evidence") or [])
 
 
@@ -149,10 +166,11 @@ class CPDYearForm(forms.Form):
 
     year = forms.ChoiceField(label="CPD year")
 
-    def __init__(self, *args, years: list[CPDYear], **kwargs):
+    def __init__(self, *args: Any, years: list[CPDYear], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.years = {y.start.isoformat(): y for y in years}
-        self.fields["year"].choices = [(key, y.label) for key, y in self.years.items()]
+        choices = [(key, y.label) for key, y in self.years.items()]
+        form_field(self, "year", forms.ChoiceField).choices = choices
 
     def chosen(self) -> CPDYear | None:
         return self.years[self.cleaned_data["year"]] if self.is_valid() else None
@@ -176,8 +194,8 @@ class PortfolioPeriodForm(forms.Form):
         },
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = self.cleaned_data
         start, end = data.get("start"), data.get("end")
         if start and end and start > end:
             raise ValidationError(
@@ -202,7 +220,7 @@ class PortfolioExportForm(PortfolioPeriodForm):
             "is saved to your profile."
         ),
     )
-    reflections = forms.ModelMultipleChoiceField(
+    reflections = ActivityChoiceField(
         queryset=CPDActivity.objects.none(),
         required=False,
         to_field_name="public_id",
@@ -210,12 +228,9 @@ class PortfolioExportForm(PortfolioPeriodForm):
         label="Include the reflections of",
     )
 
-    def __init__(self, *args, activities, **kwargs):
+    def __init__(self, *args: Any, activities: QuerySet[CPDActivity], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The period was chosen in the step before; it travels with the form.
         self.fields["start"].widget = forms.HiddenInput()
         self.fields["end"].widget = forms.HiddenInput()
-        self.fields["reflections"].queryset = activities
-        self.fields["reflections"].label_from_instance = lambda a: (
-            f"{day_label(a.date)} — {a.title}"
-        )
+        form_field(self, "reflections", ActivityChoiceField).queryset = activities

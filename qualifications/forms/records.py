@@ -1,13 +1,16 @@
 """The trainer's qualification record form (evidence handling comes from trainers.forms)."""
 
+from typing import Any
+
 from django import forms
 from django.db.models import Q
 
 from qualifications.models import AwardingBody, QualificationType, TrainerQualification
+from rehabpath.forms import form_field
 from trainers.forms import DateInput, RecordForm
 
 
-class TrainerQualificationForm(RecordForm):
+class TrainerQualificationForm(RecordForm[TrainerQualification]):
     qualification_type = forms.ModelChoiceField(
         label="Qualification",
         queryset=QualificationType.objects.none(),
@@ -44,10 +47,11 @@ class TrainerQualificationForm(RecordForm):
         }
         widgets = {"awarded_on": DateInput(), "expires_on": DateInput()}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Retired types stay selectable on a record that already uses one.
         current = self.instance.qualification_type_id
-        self.fields["qualification_type"].queryset = QualificationType.objects.filter(
+        field = form_field(self, "qualification_type", forms.ModelChoiceField)
+        field.queryset = QualificationType.objects.filter(
             Q(is_active=True) | Q(pk=current)
         ).order_by("level", "name")

@@ -7,8 +7,10 @@ itself keeps the text): the audit event only says that the reflection changed.
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -41,7 +43,11 @@ class CPDActivityData:
     condition_areas: tuple[ConditionArea, ...] = field(default=())
 
 
-def _snapshot(activity: CPDActivity, areas=None, evidence_count: int | None = None) -> dict:
+def _snapshot(
+    activity: CPDActivity,
+    areas: Iterable[ConditionArea] | None = None,
+    evidence_count: int | None = None,
+) -> dict[str, Any]:
     if areas is None:
         areas = activity.condition_areas.all()
     snap = {
@@ -139,13 +145,13 @@ def cpd_activity_create(
     return activity
 
 
-def _changed_keys(before: dict, after: dict) -> list[str]:
+def _changed_keys(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """The snapshot keys whose value changed; hours compare as numbers ("3.00" == "3")."""
 
     def same(key: str) -> bool:
         if key == "hours" and key in before:
             return Decimal(before[key]) == Decimal(after[key])
-        return before.get(key) == after[key]
+        return bool(before.get(key) == after[key])
 
     return sorted(k for k in after if not same(k))
 

@@ -9,7 +9,9 @@ Who sees what:
 """
 
 import copy
+import datetime as dt
 import logging
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -51,8 +53,10 @@ from qualifications.services.cpd import (
 from rehabpath.access import role_required
 from rehabpath.audit import Actor
 from rehabpath.errors import DomainError
+from rehabpath.http import AuthenticatedHttpRequest
 from rehabpath.roles import Role
 from trainers.access import get_trainer_record_for_user, trainer_profile_of
+from trainers.models import TrainerProfile
 
 PAGE_SIZE = 25
 RENDER_FAILED = (
@@ -63,13 +67,15 @@ RENDER_FAILED = (
 logger = logging.getLogger(__name__)
 
 
-def _get_activity(request: HttpRequest, public_id, *, write: bool = False) -> CPDActivity:
+def _get_activity(
+    request: AuthenticatedHttpRequest, public_id: uuid.UUID, *, write: bool = False
+) -> CPDActivity:
     queryset = CPDActivity.objects.prefetch_related("condition_areas", "evidence")
     return get_trainer_record_for_user(request.user, queryset, public_id, write=write)
 
 
 @role_required(Role.TRAINER)
-def cpd_list(request: HttpRequest) -> HttpResponse:
+def cpd_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     profile = trainer_profile_of(request.user)
     page = Paginator(cpd_activities(profile), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -81,7 +87,7 @@ def cpd_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.TRAINER)
 @require_http_methods(["GET", "POST"])
-def cpd_add(request: HttpRequest) -> HttpResponse:
+def cpd_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     profile = trainer_profile_of(request.user)
     form = CPDActivityForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -100,7 +106,9 @@ def cpd_add(request: HttpRequest) -> HttpResponse:
     return _render_form(request, form, activity=None)
 
 
-def _render_form(request: HttpRequest, form: CPDActivityForm, *, activity) -> HttpResponse:
+def _render_form(
+    request: HttpRequest, form: CPDActivityForm, *, activity: CPDActivity | None
+) -> HttpResponse:
     # Browsers never re-send chosen files: say so, or the trainer saves without their evidence.
     files_dropped = bool(form.errors and request.FILES)
     return render(
@@ -110,7 +118,7 @@ def _render_form(request: HttpRequest, form: CPDActivityForm, *, activity) -> Ht
     )
 
 
-def _say_progress(request: HttpRequest, profile, first: str) -> None:
+def _say_progress(request: HttpRequest, profile: TrainerProfile, first: str) -> None:
     summary = cpd_summary_for(profile)
     messages.success(
         request,
@@ -121,7 +129,7 @@ def _say_progress(request: HttpRequest, profile, first: str) -> None:
 
 
 @login_required
-def cpd_detail(request: HttpRequest, public_id) -> HttpResponse:
+def cpd_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     activity = _get_activity(request, public_id)
     rules = active_rules()
     return render(
@@ -137,7 +145,7 @@ def cpd_detail(request: HttpRequest, public_id) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cpd_edit(request: HttpRequest, public_id) -> HttpResponse:
+def cpd_edit(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     activity = _get_activity(request, public_id, write=True)
     form = CPDActivityForm(request.POST or None, request.FILES or None, instance=activity)
     if request.method == "POST" and form.is_valid():
@@ -162,7 +170,7 @@ def cpd_edit(request: HttpRequest, public_id) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cpd_delete(request: HttpRequest, public_id) -> HttpResponse:
+def cpd_delete(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     activity = _get_activity(request, public_id, write=True)
     if request.method == "POST":
         try:
@@ -176,7 +184,7 @@ def cpd_delete(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @role_required(Role.TRAINER)
-def cpd_progress(request: HttpRequest) -> HttpResponse:
+def cpd_progress(request: AuthenticatedHttpRequest) -> HttpResponse:
     profile = trainer_profile_of(request.user)
     today = timezone.localdate()
     years = cpd_year_choices(profile, today)
@@ -202,13 +210,15 @@ def cpd_progress(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.TRAINER)
 @require_http_methods(["GET", "POST"])
-def cpd_export(request: HttpRequest) -> HttpResponse:
+def cpd_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Choose a period (GET), then what goes in, and download the PDF or CSV (POST)."""
     profile = trainer_profile_of(request.user)
     today = timezone.localdate()
     defaults = {"start": current_cpd_year(profile, today).start, "end": today}
     source = request.POST if request.method == "POST" else request.GET
     period = PortfolioPeriodForm(source if "start" in source else None, initial=defaults)
+    start: dt.date | None
+    end: dt.date | None
     if not period.is_bound:
         start, end = defaults["start"], defaults["end"]
     elif period.is_valid():
@@ -217,8 +227,8 @@ def cpd_export(request: HttpRequest) -> HttpResponse:
         start = end = None
 
     form = None
-    activities = []
-    if start is not None:
+    activities: list[CPDActivity] = []
+    if start is not None and end is not None:
         activities = list(portfolio_activities(profile, start, end))
         choices = CPDActivity.objects.filter(trainer=profile, date__gte=start, date__lte=end)
         if request.method == "POST":
@@ -252,7 +262,12 @@ def cpd_export(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _export(request, profile, form, activities) -> HttpResponse:
+def _export(
+    request: AuthenticatedHttpRequest,
+    profile: TrainerProfile,
+    form: PortfolioExportForm,
+    activities: list[CPDActivity],
+) -> HttpResponse:
     data = form.cleaned_data
     output = request.POST.get("output", "pdf")
     if output == "save":
@@ -274,6 +289,7 @@ def _export(request, profile, form, activities) -> HttpResponse:
         activities=activities,
     )
     ext = "csv" if output == "csv" else "pdf"
+    body: str | bytes
     try:
         if ext == "csv":
             body, content_type = render_portfolio_csv(portfolio), "text/csv; charset=utf-8"

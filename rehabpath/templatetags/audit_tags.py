@@ -6,6 +6,8 @@ from typing import Any
 
 from django import template
 
+from rehabpath.models import AuditEvent
+
 register = template.Library()
 
 MISSING = object()
@@ -29,7 +31,7 @@ def _shown(value: Any) -> str:
 
 
 @register.filter
-def audit_changes(event) -> list[Change]:
+def audit_changes(event: AuditEvent) -> list[Change]:
     """The fields an event's before/after data mention, in the order they first appear."""
     before = event.before if isinstance(event.before, dict) else {}
     after = event.after if isinstance(event.after, dict) else {}

@@ -26,10 +26,14 @@ STAFF_ONLY = {
 PUBLIC = dict.fromkeys(EVERY_ROLE, 200)
 # The admin redirects non-staff to its login page (302), which then refuses them (403).
 ADMIN = {**dict.fromkeys(EVERY_ROLE, 302), "staff": 200}
+# The admin's login, through allauth: anonymous users go to allauth's login, other roles are
+# refused, and staff (already signed in) are sent on to the admin.
+ADMIN_LOGIN = {**dict.fromkeys(EVERY_ROLE, 403), "anonymous": LOGIN, "staff": 302}
 
 CASES = [
     AccessCase("home", EVERY_ROLE),
     AccessCase("audit_log", STAFF_ONLY),
     AccessCase("healthz", PUBLIC),
     AccessCase("admin:index", ADMIN),
+    AccessCase("admin_login", ADMIN_LOGIN),
 ]

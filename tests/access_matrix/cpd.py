@@ -10,7 +10,7 @@ from tests.access_matrix import LOGIN, AccessCase
 def _activity_of_trainer(users: dict) -> dict:
     from tests.factories import CPDActivityFactory
 
-    activity = CPDActivityFactory(trainer=users["trainer"].trainer_profile)
+    activity = CPDActivityFactory.create(trainer=users["trainer"].trainer_profile)
     return {"public_id": activity.public_id}
 
 

@@ -6,6 +6,10 @@ personas hold no trainer profile: trainer-only pages are a 403 for them. Verific
 programme staff only.
 """
 
+from typing import Any
+
+from factory.django import DjangoModelFactory
+
 from tests.access_matrix import LOGIN, AccessCase
 
 KIND_PAGES = {
@@ -46,12 +50,13 @@ def _record_of_trainer(kind: str):
     def build(users: dict) -> dict:
         from tests import factories
 
-        factory = {
+        by_kind: dict[str, type[DjangoModelFactory[Any]]] = {
             "qualification": factories.TrainerQualificationFactory,
             "insurance": factories.InsuranceFactory,
             "dbs": factories.DBSCheckFactory,
-        }[kind]
-        return {"public_id": factory(trainer=users["trainer"].trainer_profile).public_id}
+        }
+        factory = by_kind[kind]
+        return {"public_id": factory.create(trainer=users["trainer"].trainer_profile).public_id}
 
     return build
 
@@ -67,7 +72,7 @@ def _evidence_of_trainer(users: dict) -> dict:
     from trainers.evidence import evidence_attach, validate_upload
 
     profile = users["trainer"].trainer_profile
-    insurance = factories.InsuranceFactory(trainer=profile)
+    insurance = factories.InsuranceFactory.create(trainer=profile)
     (evidence,) = evidence_attach(
         record=insurance,
         trainer=profile,

@@ -363,7 +363,7 @@ def test_list_shows_only_the_trainers_own_activities(client_for, trainer_user):
 
 def _log_with_rows(trainer, n: int, areas) -> None:
     for i in range(n):
-        activity = factories.CPDActivityFactory(
+        activity = factories.CPDActivityFactory.create(
             trainer=trainer, date=dt.date(2026, 4, 1) + dt.timedelta(days=7 * i)
         )
         activity.condition_areas.set(areas)

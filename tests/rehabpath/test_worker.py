@@ -20,6 +20,7 @@ import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import connection
+from django.db.backends.sqlite3.creation import DatabaseCreation as SQLiteCreation
 from django.utils import timezone
 
 from rehabpath.tasks import clear_expired_sessions
@@ -33,7 +34,7 @@ def _test_database_url() -> str:
     db = connection.settings_dict
     if connection.vendor == "sqlite":
         name = str(db["NAME"])
-        assert not connection.is_in_memory_db(), "the worker cannot open an in-memory database"
+        assert not SQLiteCreation.is_in_memory_db(name), "the worker cannot open an in-memory db"
         return f"sqlite:///{name}"
     if connection.vendor == "postgresql":
         credentials = quote(db["USER"] or "", safe="")

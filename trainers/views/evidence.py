@@ -1,14 +1,17 @@
 """Evidence files: served only through this permission-checked view, always as a download."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from rehabpath.audit import Actor
 from rehabpath.errors import DomainError
+from rehabpath.http import AuthenticatedHttpRequest
 from trainers.access import get_evidence_for_user
 from trainers.evidence import download_name
 from trainers.models import VerifiableRecord
@@ -19,7 +22,7 @@ from trainers.views.records import warn_back_to_pending
 
 @require_GET
 @login_required
-def evidence_download(request: HttpRequest, public_id) -> HttpResponse:
+def evidence_download(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     evidence = get_evidence_for_user(request.user, public_id)
     try:
         with evidence.file.open("rb") as handle:
@@ -41,7 +44,7 @@ def evidence_download(request: HttpRequest, public_id) -> HttpResponse:
 
 @require_POST
 @login_required
-def evidence_remove(request: HttpRequest, public_id) -> HttpResponse:
+def evidence_remove(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     evidence = get_evidence_for_user(request.user, public_id, write=True)
     record = evidence.record
     if not isinstance(record, VerifiableRecord):

@@ -4,20 +4,24 @@ The generic `record_add`, `record_edit`, `record_detail` and `evidence_add` serv
 kind; `record_urls` gives each kind its named URLs (qualifications/urls.py, trainers/urls.py).
 """
 
+import uuid
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_POST
 
 from rehabpath.access import role_required
 from rehabpath.audit import Actor
 from rehabpath.errors import DomainError
+from rehabpath.http import AuthenticatedHttpRequest
 from rehabpath.roles import Role, has_role
 from trainers.access import get_trainer_record_for_user, trainer_profile_of
-from trainers.forms import EvidenceAddForm
+from trainers.forms import EvidenceAddForm, RecordForm
 from trainers.models import VerifiableRecord, VerificationStatus
 from trainers.records import RecordKind, record_facts, record_kinds, record_warnings
 from trainers.records import verification_summary as summary_of
@@ -52,7 +56,7 @@ def warn_back_to_pending(request: HttpRequest, left: VerificationStatus | None) 
 
 
 @role_required(Role.TRAINER)
-def records(request: HttpRequest) -> HttpResponse:
+def records(request: AuthenticatedHttpRequest) -> HttpResponse:
     profile = trainer_profile_of(request.user)
     data = trainer_records_by_kind(profile)
     sections = []
@@ -73,7 +77,7 @@ def records(request: HttpRequest) -> HttpResponse:
 
 # The add, edit and detail views serve every kind: the URLconf passes the kind.
 @role_required(Role.TRAINER)
-def record_add(request: HttpRequest, kind: RecordKind) -> HttpResponse:
+def record_add(request: AuthenticatedHttpRequest, kind: RecordKind) -> HttpResponse:
     profile = trainer_profile_of(request.user)
     form = kind.form_class(
         request.POST or None,
@@ -102,11 +106,13 @@ def record_add(request: HttpRequest, kind: RecordKind) -> HttpResponse:
 
 
 @login_required
-def record_edit(request: HttpRequest, kind: RecordKind, public_id) -> HttpResponse:
+def record_edit(
+    request: AuthenticatedHttpRequest, kind: RecordKind, public_id: uuid.UUID
+) -> HttpResponse:
     record = get_trainer_record_for_user(request.user, kind.queryset(), public_id, write=True)
     title = str(record)
     # Read before the form binds: a valid form writes its values onto the instance.
-    saved = {name: getattr(record, name) for name in kind.form_class._meta.fields}
+    saved = {name: getattr(record, name) for name in kind.form_class.field_names()}
     form = kind.form_class(
         request.POST or None, request.FILES or None, instance=record, trainer=record.trainer
     )
@@ -136,9 +142,9 @@ def record_edit(request: HttpRequest, kind: RecordKind, public_id) -> HttpRespon
 
 @login_required
 def record_detail(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     kind: RecordKind,
-    public_id,
+    public_id: uuid.UUID,
     *,
     evidence_form: EvidenceAddForm | None = None,
 ) -> HttpResponse:
@@ -171,7 +177,9 @@ def record_detail(
 
 @require_POST
 @login_required
-def evidence_add(request: HttpRequest, kind: RecordKind, public_id) -> HttpResponse:
+def evidence_add(
+    request: AuthenticatedHttpRequest, kind: RecordKind, public_id: uuid.UUID
+) -> HttpResponse:
     record = get_trainer_record_for_user(request.user, kind.queryset(), public_id, write=True)
     form = EvidenceAddForm(request.POST, request.FILES, existing=len(record.evidence.all()))
     if form.is_valid():
@@ -198,18 +206,24 @@ def _warn(request: HttpRequest, record: VerifiableRecord) -> None:
         messages.warning(request, warning)
 
 
-def _has_changes(form, saved: dict) -> bool:
+def _has_changes(form: RecordForm[Any], saved: dict[str, Any]) -> bool:
     if form.files_to_add() or form.files_to_remove():
         return True
     return form.record_fields() != saved
 
 
 def _max_files() -> int:
-    return settings.EVIDENCE_MAX_FILES
+    limit: int = settings.EVIDENCE_MAX_FILES
+    return limit
 
 
 def _render_form(
-    request: HttpRequest, kind: RecordKind, form, *, record, title: str = ""
+    request: HttpRequest,
+    kind: RecordKind,
+    form: RecordForm[Any],
+    *,
+    record: VerifiableRecord | None,
+    title: str = "",
 ) -> HttpResponse:
     context = {
         "kind": kind,
@@ -223,7 +237,7 @@ def _render_form(
     return render(request, "trainers/record_form.html", context)
 
 
-def record_urls(prefix: str, kind: RecordKind) -> list:
+def record_urls(prefix: str, kind: RecordKind) -> list[URLPattern]:
     """The add, detail and edit URLs of one kind, named <url_prefix>_add/_detail/_edit."""
     name = kind.url_prefix
     return [

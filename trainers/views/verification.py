@@ -1,13 +1,16 @@
 """Programme staff verify or reject pending records: the queue and one review page per record."""
 
+import uuid
+
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from rehabpath.access import role_required
 from rehabpath.audit import Actor
 from rehabpath.errors import DomainError
+from rehabpath.http import AuthenticatedHttpRequest
 from rehabpath.models import AuditEvent
 from rehabpath.roles import Role
 from trainers.access import get_trainer_record_for_user
@@ -27,7 +30,7 @@ OWN_RECORD = "This is your own record. Another member of programme staff must ve
 
 
 @role_required(Role.STAFF)
-def verification_queue(request: HttpRequest) -> HttpResponse:
+def verification_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = pending_records()
     for row in rows:
         row["review_url"] = row["kind"].url_for_review(row["record"])
@@ -37,9 +40,9 @@ def verification_queue(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.STAFF)
 def verification_review(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     kind: RecordKind,
-    public_id,
+    public_id: uuid.UUID,
     *,
     verify_form: VerifyForm | None = None,
     reject_form: RejectForm | None = None,
@@ -73,7 +76,9 @@ def verification_review(
 
 @require_POST
 @role_required(Role.STAFF)
-def record_verify_view(request: HttpRequest, kind: RecordKind, public_id) -> HttpResponse:
+def record_verify_view(
+    request: AuthenticatedHttpRequest, kind: RecordKind, public_id: uuid.UUID
+) -> HttpResponse:
     record = get_trainer_record_for_user(request.user, kind.queryset(), public_id)
     form = VerifyForm(request.POST)
     if not form.is_valid():
@@ -96,7 +101,9 @@ def record_verify_view(request: HttpRequest, kind: RecordKind, public_id) -> Htt
 
 @require_POST
 @role_required(Role.STAFF)
-def record_reject_view(request: HttpRequest, kind: RecordKind, public_id) -> HttpResponse:
+def record_reject_view(
+    request: AuthenticatedHttpRequest, kind: RecordKind, public_id: uuid.UUID
+) -> HttpResponse:
     record = get_trainer_record_for_user(request.user, kind.queryset(), public_id)
     form = RejectForm(request.POST)
     if not form.is_valid():

@@ -3,9 +3,11 @@
 Idempotent: running it twice changes nothing the second time.
 """
 
+from typing import Any
+
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from mentorship.models import MentorProfile
@@ -29,11 +31,11 @@ class Command(BaseCommand):
         "Create the demo accounts, clinics and catalogue (idempotent; DEBUG only unless --force)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", action="store_true", help="Run even when DEBUG is off.")
 
     @transaction.atomic
-    def handle(self, *args, force: bool = False, **options):
+    def handle(self, *args: Any, force: bool = False, **options: Any) -> None:
         if not settings.DEBUG and not force:
             raise CommandError(
                 "Refusing to create demo accounts with a published password while DEBUG is off. "
