@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from rehabpath.audit import Actor, record_event
 from rehabpath.errors import DomainError
+from trainers.access import is_owner
 from trainers.evidence import CheckedUpload, atomic_with_evidence, evidence_attach, evidence_detach
 from trainers.mails import mail_record_decision
 from trainers.models import (
@@ -84,7 +85,7 @@ def record_create(
     files: list[CheckedUpload],
 ) -> VerifiableRecord:
     """A new record, pending verification, with its evidence: all saved or nothing."""
-    if actor.person().pk != trainer.user_id:
+    if not is_owner(actor.user, trainer):
         raise DomainError("Only the trainer can add records to their own profile.")
     with atomic_with_evidence() as written:
         record: VerifiableRecord = kind.model(trainer=trainer, status=PENDING, **fields)
@@ -121,7 +122,7 @@ def record_update(
     kind = kind_of(record)
     with atomic_with_evidence() as written:
         locked = _locked(record)
-        if actor.person().pk != locked.trainer.user_id:
+        if not is_owner(actor.user, locked):
             raise DomainError("Only the trainer can change their own record.")
         before = {name: getattr(locked, name) for name in changes}
         changed = {name: value for name, value in changes.items() if before[name] != value}
@@ -285,7 +286,7 @@ def _check_decider(
 ) -> None:
     if not actor.person().is_staff:
         raise DomainError("Only programme staff verify records.")
-    if record.trainer.user_id == actor.person().pk:
+    if is_owner(actor.user, record):
         raise DomainError(
             "You cannot verify or reject your own record. Another member of programme staff "
             "must review it."

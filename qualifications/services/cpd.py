@@ -20,6 +20,7 @@ from django.utils import timezone
 from qualifications.models import ConditionArea, CPDActivity
 from rehabpath.audit import Actor, record_event
 from rehabpath.errors import DomainError
+from trainers.access import is_owner
 from trainers.evidence import (
     CheckedUpload,
     atomic_with_evidence,
@@ -69,7 +70,7 @@ def _reflection(activity: CPDActivity) -> tuple[str, str, str]:
 
 
 def _check(*, actor: Actor, trainer: TrainerProfile, data: CPDActivityData) -> None:
-    if getattr(actor.user, "trainer_profile", None) != trainer:
+    if not is_owner(actor.user, trainer):
         raise DomainError("Only the trainer can change their own CPD log.")
     if data.date > timezone.localdate():
         raise DomainError(
@@ -208,7 +209,7 @@ def cpd_activity_update(
 
 
 def cpd_activity_delete(*, actor: Actor, activity: CPDActivity) -> None:
-    if getattr(actor.user, "trainer_profile", None) != activity.trainer:
+    if not is_owner(actor.user, activity):
         raise DomainError("Only the trainer can delete their own CPD activities.")
     with transaction.atomic():
         evidence = list(activity.evidence.all())
@@ -245,7 +246,7 @@ def cpd_practice_summary_update(
     *, actor: Actor, profile: TrainerProfile, text: str
 ) -> TrainerProfile:
     """Save the practice summary alone (no export)."""
-    if getattr(actor.user, "trainer_profile", None) != profile:
+    if not is_owner(actor.user, profile):
         raise DomainError("Only the trainer can change their practice summary.")
     with transaction.atomic():
         return _save_practice_summary(actor=actor, profile=profile, text=text)
@@ -266,7 +267,7 @@ def cpd_portfolio_export(
 
     The caller renders the portfolio first: a rendering failure leaves the profile as it was.
     """
-    if getattr(actor.user, "trainer_profile", None) != profile:
+    if not is_owner(actor.user, profile):
         raise DomainError("Only the trainer can export their CPD portfolio.")
     with transaction.atomic():
         profile = _save_practice_summary(actor=actor, profile=profile, text=practice_summary)

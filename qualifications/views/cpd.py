@@ -3,7 +3,7 @@
 Who sees what:
 - the trainer reads and writes their own activities only;
 - programme staff may read one activity (detail page, through
-  ``rehabpath.access.get_trainer_record_for_user``) when a trainer's CPD is audited, but
+  ``trainers.access.get_trainer_record_for_user``) when a trainer's CPD is audited, but
   cannot change it; the log, progress and export pages are the trainer's own;
 - mentors and clinic admins never see CPD entries or reflections (404).
 """
@@ -55,7 +55,7 @@ from rehabpath.audit import Actor
 from rehabpath.errors import DomainError
 from rehabpath.http import AuthenticatedHttpRequest
 from rehabpath.roles import Role
-from trainers.access import get_trainer_record_for_user, trainer_profile_of
+from trainers.access import Access, get_trainer_record_for_user, trainer_profile_of
 from trainers.models import TrainerProfile
 
 PAGE_SIZE = 25
@@ -69,7 +69,7 @@ logger = logging.getLogger(__name__)
 
 def _get_activity(
     request: AuthenticatedHttpRequest, public_id: uuid.UUID, *, write: bool = False
-) -> CPDActivity:
+) -> Access[CPDActivity]:
     queryset = CPDActivity.objects.prefetch_related("condition_areas", "evidence")
     return get_trainer_record_for_user(request.user, queryset, public_id, write=write)
 
@@ -130,15 +130,16 @@ def _say_progress(request: HttpRequest, profile: TrainerProfile, first: str) -> 
 
 @login_required
 def cpd_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    activity = _get_activity(request, public_id)
+    access = _get_activity(request, public_id)
+    activity = access.obj
     rules = active_rules()
     return render(
         request,
         "qualifications/cpd/detail.html",
         {
             "activity": activity,
+            "access": access,
             "points": rules.points_for(activity.hours, activity.endorsed),
-            "is_owner": activity.trainer.user_id == request.user.pk,
         },
     )
 
@@ -146,7 +147,7 @@ def cpd_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpR
 @login_required
 @require_http_methods(["GET", "POST"])
 def cpd_edit(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    activity = _get_activity(request, public_id, write=True)
+    activity = _get_activity(request, public_id, write=True).obj
     form = CPDActivityForm(request.POST or None, request.FILES or None, instance=activity)
     if request.method == "POST" and form.is_valid():
         try:
@@ -171,7 +172,7 @@ def cpd_edit(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpRes
 @login_required
 @require_http_methods(["GET", "POST"])
 def cpd_delete(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    activity = _get_activity(request, public_id, write=True)
+    activity = _get_activity(request, public_id, write=True).obj
     if request.method == "POST":
         try:
             cpd_activity_delete(actor=Actor.from_request(request), activity=activity)

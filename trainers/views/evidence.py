@@ -23,7 +23,7 @@ from trainers.views.records import warn_back_to_pending
 @require_GET
 @login_required
 def evidence_download(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    evidence = get_evidence_for_user(request.user, public_id)
+    evidence = get_evidence_for_user(request.user, public_id).obj
     try:
         with evidence.file.open("rb") as handle:
             # At most EVIDENCE_MAX_BYTES: read whole, so no file handle outlives the request.
@@ -45,7 +45,7 @@ def evidence_download(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -
 @require_POST
 @login_required
 def evidence_remove(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    evidence = get_evidence_for_user(request.user, public_id, write=True)
+    evidence = get_evidence_for_user(request.user, public_id, write=True).obj
     record = evidence.record
     if not isinstance(record, VerifiableRecord):
         # CPD evidence is managed from the CPD log, not here.

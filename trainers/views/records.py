@@ -19,7 +19,7 @@ from rehabpath.access import role_required
 from rehabpath.audit import Actor
 from rehabpath.errors import DomainError
 from rehabpath.http import AuthenticatedHttpRequest
-from rehabpath.roles import Role, has_role
+from rehabpath.roles import Role
 from trainers.access import get_trainer_record_for_user, trainer_profile_of
 from trainers.forms import EvidenceAddForm, RecordForm
 from trainers.models import VerifiableRecord, VerificationStatus
@@ -109,7 +109,7 @@ def record_add(request: AuthenticatedHttpRequest, kind: RecordKind) -> HttpRespo
 def record_edit(
     request: AuthenticatedHttpRequest, kind: RecordKind, public_id: uuid.UUID
 ) -> HttpResponse:
-    record = get_trainer_record_for_user(request.user, kind.queryset(), public_id, write=True)
+    record = get_trainer_record_for_user(request.user, kind.queryset(), public_id, write=True).obj
     title = str(record)
     # Read before the form binds: a valid form writes its values onto the instance.
     saved = {name: getattr(record, name) for name in kind.form_class.field_names()}
@@ -148,29 +148,25 @@ def record_detail(
     *,
     evidence_form: EvidenceAddForm | None = None,
 ) -> HttpResponse:
-    record = get_trainer_record_for_user(request.user, kind.queryset(), public_id)
-    is_owner = record.trainer.user_id == request.user.pk
+    access = get_trainer_record_for_user(request.user, kind.queryset(), public_id)
+    record = access.obj
     evidence = list(record.evidence.all())
-    if is_owner and evidence_form is None:
+    if access.can_write and evidence_form is None:
         evidence_form = EvidenceAddForm(existing=len(evidence))
     context = {
         "kind": kind,
         "record": record,
+        "access": access,
         "status": record.display_status(),
         "expiry": record.expiry_date(),
         "facts": record_facts(record),
         "warnings": record_warnings(record),
         "evidence": evidence,
-        "is_owner": is_owner,
-        "edit_url": kind.url("edit", record) if is_owner else "",
-        "evidence_form": evidence_form if is_owner else None,
-        "can_add_evidence": is_owner and len(evidence) < _max_files(),
+        "edit_url": kind.url("edit", record) if access.can_write else "",
+        "evidence_form": evidence_form if access.can_write else None,
+        "can_add_evidence": access.can_write and len(evidence) < _max_files(),
         "decision": summary_of(record),
-        "can_review": (
-            has_role(request.user, Role.STAFF)
-            and not is_owner
-            and record.status == VerificationStatus.PENDING
-        ),
+        "can_review": access.can_verify and record.status == VerificationStatus.PENDING,
     }
     return render(request, "trainers/record_detail.html", context)
 
@@ -180,7 +176,7 @@ def record_detail(
 def evidence_add(
     request: AuthenticatedHttpRequest, kind: RecordKind, public_id: uuid.UUID
 ) -> HttpResponse:
-    record = get_trainer_record_for_user(request.user, kind.queryset(), public_id, write=True)
+    record = get_trainer_record_for_user(request.user, kind.queryset(), public_id, write=True).obj
     form = EvidenceAddForm(request.POST, request.FILES, existing=len(record.evidence.all()))
     if form.is_valid():
         try:

@@ -13,7 +13,7 @@ from rehabpath.errors import DomainError
 from rehabpath.http import AuthenticatedHttpRequest
 from rehabpath.models import AuditEvent
 from rehabpath.roles import Role
-from trainers.access import get_trainer_record_for_user
+from trainers.access import get_trainer_record_for_user, is_owner
 from trainers.forms import RejectForm, VerifyForm
 from trainers.models import VerificationStatus
 from trainers.records import (
@@ -34,7 +34,7 @@ def verification_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = pending_records()
     for row in rows:
         row["review_url"] = row["kind"].url_for_review(row["record"])
-        row["own"] = row["record"].trainer.user_id == request.user.pk
+        row["own"] = is_owner(request.user, row["record"])
     return render(request, "trainers/verification_queue.html", {"rows": rows})
 
 
@@ -47,8 +47,8 @@ def verification_review(
     verify_form: VerifyForm | None = None,
     reject_form: RejectForm | None = None,
 ) -> HttpResponse:
-    record = get_trainer_record_for_user(request.user, kind.queryset(), public_id)
-    own = record.trainer.user_id == request.user.pk
+    access = get_trainer_record_for_user(request.user, kind.queryset(), public_id)
+    record = access.obj
     pending = record.status == VerificationStatus.PENDING
     history = AuditEvent.objects.filter(
         target_type=record._meta.label_lower, target_id=str(record.public_id)
@@ -65,9 +65,9 @@ def verification_review(
         "evidence": evidence,
         "decision": verification_summary(record),
         "history": history,
-        "own": own,
+        "own": access.is_owner,
         "own_message": OWN_RECORD,
-        "can_decide": pending and not own,
+        "can_decide": pending and access.can_verify,
         "verify_form": verify_form or VerifyForm(initial=seen),
         "reject_form": reject_form or RejectForm(initial=seen),
     }
@@ -79,7 +79,7 @@ def verification_review(
 def record_verify_view(
     request: AuthenticatedHttpRequest, kind: RecordKind, public_id: uuid.UUID
 ) -> HttpResponse:
-    record = get_trainer_record_for_user(request.user, kind.queryset(), public_id)
+    record = get_trainer_record_for_user(request.user, kind.queryset(), public_id).obj
     form = VerifyForm(request.POST)
     if not form.is_valid():
         return verification_review(request, kind, public_id, verify_form=form)
@@ -104,7 +104,7 @@ def record_verify_view(
 def record_reject_view(
     request: AuthenticatedHttpRequest, kind: RecordKind, public_id: uuid.UUID
 ) -> HttpResponse:
-    record = get_trainer_record_for_user(request.user, kind.queryset(), public_id)
+    record = get_trainer_record_for_user(request.user, kind.queryset(), public_id).obj
     form = RejectForm(request.POST)
     if not form.is_valid():
         return verification_review(request, kind, public_id, reject_form=form)
