@@ -6,6 +6,7 @@ message fit for the user.
 """
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -42,6 +43,17 @@ DECISION_RESET = {
 
 
 STALE_REVIEW = "The trainer changed this record while you were reviewing it: review it again."
+
+
+@dataclass(frozen=True)
+class RecordChange:
+    """What `record_update` did; the service decides, the view only says so."""
+
+    changed: bool  # False: fields and evidence were as saved, nothing written or audited
+    reopened_from: VerificationStatus | None = None  # the decided status it left for pending
+
+
+UNCHANGED = RecordChange(changed=False)
 
 
 def _audit_value(value: Any) -> Any:
@@ -112,12 +124,14 @@ def record_update(
     changes: dict[str, Any],
     add_files: list[CheckedUpload],
     remove_files: list[EvidenceFile],
-) -> VerificationStatus | None:
+) -> RecordChange:
     """Change a record's fields and evidence in one go.
 
-    A verified (or rejected) record whose fields or evidence change goes back to pending:
-    staff verified what was there, not what is there now. Returns the status the record left
-    (verified or rejected) when it went back to pending, else None.
+    `changes` may hold every field of the form: only those that differ from the saved record
+    are written, and when none does and no file is added or removed nothing is saved or
+    audited (`changed` is False). A verified (or rejected) record whose fields or evidence
+    change goes back to pending: staff verified what was there, not what is there now;
+    `reopened_from` is then the status it left.
     """
     kind = kind_of(record)
     with atomic_with_evidence() as written:
@@ -130,7 +144,7 @@ def record_update(
             setattr(locked, name, value)
         removing = _own_evidence(locked, remove_files)
         if not changed and not removing and not add_files:
-            return None
+            return UNCHANGED
         if changed:
             _check_rules(locked)
         old_status = locked.status
@@ -166,7 +180,7 @@ def record_update(
                 after={"status": locked.status, "evidence": [e.original_name for e in stored]},
             )
     _refresh(record, locked)
-    return reopened
+    return RecordChange(changed=True, reopened_from=reopened)
 
 
 def record_evidence_add(
@@ -174,14 +188,14 @@ def record_evidence_add(
     record: VerifiableRecord,
     actor: Actor,
     files: list[CheckedUpload],
-) -> VerificationStatus | None:
+) -> RecordChange:
     """Add files to a record; a decided record goes back to pending (see `record_update`)."""
     if not files:
         raise DomainError("Choose at least one file to upload.")
     return record_update(record=record, actor=actor, changes={}, add_files=files, remove_files=[])
 
 
-def record_evidence_remove(*, evidence: EvidenceFile, actor: Actor) -> VerificationStatus | None:
+def record_evidence_remove(*, evidence: EvidenceFile, actor: Actor) -> RecordChange:
     """Remove one file from its record; a decided record goes back to pending (as above)."""
     record = evidence.record
     if record is None or not isinstance(record, VerifiableRecord):

@@ -51,10 +51,10 @@ def evidence_remove(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> 
         # CPD evidence is managed from the CPD log, not here.
         raise Http404("No such record file.")
     try:
-        left = record_evidence_remove(evidence=evidence, actor=Actor.from_request(request))
+        change = record_evidence_remove(evidence=evidence, actor=Actor.from_request(request))
     except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, f"“{evidence.original_name}” removed.")
-        warn_back_to_pending(request, left)
+        warn_back_to_pending(request, change.reopened_from)
     return redirect(kind_of(record).url("detail", record))

@@ -111,17 +111,12 @@ def record_edit(
 ) -> HttpResponse:
     record = get_trainer_record_for_user(request.user, kind.queryset(), public_id, write=True).obj
     title = str(record)
-    # Read before the form binds: a valid form writes its values onto the instance.
-    saved = {name: getattr(record, name) for name in kind.form_class.field_names()}
     form = kind.form_class(
         request.POST or None, request.FILES or None, instance=record, trainer=record.trainer
     )
     if request.method == "POST" and form.is_valid():
-        if not _has_changes(form, saved):
-            messages.info(request, "Nothing changed.")
-            return redirect(kind.url("detail", record))
         try:
-            left = record_update(
+            change = record_update(
                 record=record,
                 actor=Actor.from_request(request),
                 changes=form.record_fields(),
@@ -133,8 +128,11 @@ def record_edit(
         except OSError:
             form.add_error(None, STORAGE_FAILED)
         else:
+            if not change.changed:
+                messages.info(request, "Nothing changed.")
+                return redirect(kind.url("detail", record))
             messages.success(request, f"{kind.label} updated.")
-            warn_back_to_pending(request, left)
+            warn_back_to_pending(request, change.reopened_from)
             _warn(request, record)
             return redirect(kind.url("detail", record))
     return _render_form(request, kind, form, record=record, title=title)
@@ -180,7 +178,7 @@ def evidence_add(
     form = EvidenceAddForm(request.POST, request.FILES, existing=len(record.evidence.all()))
     if form.is_valid():
         try:
-            left = record_evidence_add(
+            change = record_evidence_add(
                 record=record,
                 actor=Actor.from_request(request),
                 files=form.cleaned_data["evidence"],
@@ -192,7 +190,7 @@ def evidence_add(
         else:
             count = len(form.cleaned_data["evidence"])
             messages.success(request, f"{count} file{'s' if count != 1 else ''} added.")
-            warn_back_to_pending(request, left)
+            warn_back_to_pending(request, change.reopened_from)
             return redirect(kind.url("detail", record))
     return record_detail(request, kind, public_id, evidence_form=form)
 
@@ -200,12 +198,6 @@ def evidence_add(
 def _warn(request: HttpRequest, record: VerifiableRecord) -> None:
     for warning in record_warnings(record):
         messages.warning(request, warning)
-
-
-def _has_changes(form: RecordForm[Any], saved: dict[str, Any]) -> bool:
-    if form.files_to_add() or form.files_to_remove():
-        return True
-    return form.record_fields() != saved
 
 
 def _max_files() -> int:
