@@ -5,16 +5,17 @@ from typing import Any
 from qualifications.forms.records import TrainerQualificationForm
 from qualifications.models import TrainerQualification
 from qualifications.prerequisites import warnings_for_qualifications
-from trainers.records import RecordKind, date_label
+from rehabpath.formats import day_label
+from trainers.records import RecordKind
 
 
 def _qualification_facts(record: TrainerQualification) -> list[tuple[str, str]]:
     qtype = record.qualification_type
     if record.expires_on:
-        expiry = f"{date_label(record.expires_on)} (stated on the certificate)"
+        expiry = f"{day_label(record.expires_on)} (stated on the certificate)"
     elif qtype.validity_months:
         expiry = (
-            f"{date_label(record.expiry_date())} ({qtype.validity_months} months after the award)"
+            f"{day_label(record.expiry_date())} ({qtype.validity_months} months after the award)"
         )
     else:
         expiry = "Does not expire"
@@ -24,7 +25,7 @@ def _qualification_facts(record: TrainerQualification) -> list[tuple[str, str]]:
     facts += [
         ("Awarding body", str(record.awarding_body or "—")),
         ("Certificate number", record.certificate_number or "—"),
-        ("Awarded on", date_label(record.awarded_on)),
+        ("Awarded on", day_label(record.awarded_on)),
         ("Expiry", expiry),
     ]
     return facts

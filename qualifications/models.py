@@ -17,6 +17,7 @@ from qualifications.rules import (
     qualification_duplicate,
     qualification_key,
 )
+from rehabpath.formats import day_label
 from trainers.models import TrainerOwned, TrainerProfile, VerifiableRecord
 from trainers.rules import check_date
 
@@ -245,4 +246,4 @@ class CPDActivity(TrainerOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date:%d %b %Y} {self.title}"
+        return f"{day_label(self.date)} {self.title}"

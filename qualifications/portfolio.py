@@ -25,11 +25,11 @@ from qualifications.scoring import (
     Gap,
     Rules,
     cpd_years_between,
-    day_label,
     find_gaps,
     score_cpd_year,
 )
 from qualifications.selectors import active_rules, cpd_activities, entry_of
+from rehabpath.formats import period_label
 from trainers.filetypes import EVIDENCE_TYPES
 from trainers.models import TrainerProfile
 
@@ -76,7 +76,7 @@ class Portfolio:
 
     @property
     def period(self) -> str:
-        return f"{day_label(self.start)} to {day_label(self.end)}"
+        return period_label(self.start, self.end)
 
     @property
     def hours(self) -> Decimal:

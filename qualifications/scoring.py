@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 
+from rehabpath.formats import period_label
+
 if TYPE_CHECKING:
     from qualifications.models import CPDPolicy
 
@@ -102,7 +104,7 @@ class CPDYear:
 
     @property
     def label(self) -> str:
-        return f"{day_label(self.start)} to {day_label(self.end)}"
+        return period_label(self.start, self.end)
 
     def following(self, anchor: dt.date) -> "CPDYear":
         return cpd_year_containing(anchor, self.end + dt.timedelta(days=1))
@@ -200,7 +202,7 @@ class Gap:
 
     @property
     def explanation(self) -> str:
-        period = f"{day_label(self.start)} to {day_label(self.end)}"
+        period = period_label(self.start, self.end)
         if self.ongoing:
             return f"No CPD logged from {period} ({self.days} days, still going on)."
         return f"No CPD logged from {period} ({self.days} days)."
@@ -223,7 +225,7 @@ class MonthHours:
 
     @property
     def period(self) -> str:
-        return f"{day_label(self.start)} to {day_label(self.end)}"
+        return period_label(self.start, self.end)
 
 
 @dataclass(frozen=True)
@@ -385,11 +387,6 @@ def score_cpd_year(
         months=tuple(months),
         notes=tuple(notes),
     )
-
-
-def day_label(day: dt.date) -> str:
-    """27 Nov 2026 (no zero padding, on every platform)."""
-    return f"{day.day} {day:%b %Y}"
 
 
 def fmt_number(value: Decimal) -> str:

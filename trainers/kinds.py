@@ -3,9 +3,10 @@
 Registered in TrainersConfig.ready(); other apps register theirs the same way.
 """
 
+from rehabpath.formats import day_label
 from trainers.forms import DBSCheckForm, InsuranceForm
 from trainers.models import DBSCheck, Insurance
-from trainers.records import RecordKind, date_label, money_label, yes_no
+from trainers.records import RecordKind, money_label, yes_no
 
 
 def _insurance_facts(record: Insurance) -> list[tuple[str, str]]:
@@ -14,8 +15,8 @@ def _insurance_facts(record: Insurance) -> list[tuple[str, str]]:
         ("Policy number", record.policy_number),
         ("Public liability cover", money_label(record.public_liability_cover)),
         ("Professional indemnity cover", money_label(record.professional_indemnity_cover)),
-        ("Cover starts", date_label(record.starts_on)),
-        ("Cover ends", date_label(record.expires_on)),
+        ("Cover starts", day_label(record.starts_on)),
+        ("Cover ends", day_label(record.expires_on)),
     ]
 
 
@@ -24,12 +25,12 @@ def _dbs_facts(record: DBSCheck) -> list[tuple[str, str]]:
     return [
         ("Level", record.get_level_display()),
         ("Certificate number", record.certificate_number),
-        ("Issued on", date_label(record.issued_on)),
+        ("Issued on", day_label(record.issued_on)),
         ("Subscribed to the Update Service", yes_no(record.update_service_subscribed)),
         ("Consents to Update Service checks", yes_no(record.update_service_consent)),
         (
             "Recheck due",
-            date_label(expiry) if expiry else "Not needed: followed through the Update Service",
+            day_label(expiry) if expiry else "Not needed: followed through the Update Service",
         ),
     ]
 

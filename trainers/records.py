@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 
+from rehabpath.formats import day_label
 from trainers.models import VerifiableRecord
 
 if TYPE_CHECKING:
@@ -141,10 +141,6 @@ def record_warnings(record: VerifiableRecord) -> list[str]:
 # --- What a reader sees -------------------------------------------------------------------
 
 
-def date_label(value: dt.date | None) -> str:
-    return date_format(value, "j M Y") if value else ""
-
-
 def money_label(value: Decimal) -> str:
     return f"£{value:,.0f}"
 
@@ -205,7 +201,7 @@ def verification_summary(record: VerifiableRecord) -> str:
     who = record.verified_by.name if record.verified_by else "programme staff"
     if record.status == "verified":
         method = record.get_verification_method_display().lower() or "a check"
-        return f"Verified by {who} on {date_label(record.verified_on)} ({method})."
+        return f"Verified by {who} on {day_label(record.verified_on)} ({method})."
     if record.status == "rejected":
         return f"Rejected by {who}."
     return ""

@@ -10,8 +10,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from qualifications.models import ConditionArea, CPDActivity
-from qualifications.scoring import CPDYear, day_label, fmt_number
+from qualifications.scoring import CPDYear, fmt_number
 from qualifications.services.cpd import CPDActivityData
+from rehabpath.formats import day_label
 from rehabpath.forms import form_field
 from trainers.evidence import ALLOWED_TYPES, CheckedUpload, size_limit_label
 from trainers.forms import EvidenceField

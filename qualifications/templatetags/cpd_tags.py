@@ -1,11 +1,10 @@
 """Template helpers for the CPD pages and the portfolio PDF."""
 
-import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django import template
 
-from qualifications.scoring import day_label, fmt_number
+from qualifications.scoring import fmt_number
 
 register = template.Library()
 
@@ -19,9 +18,3 @@ def cpd_number(value: Decimal | float | str | None) -> str:
         return fmt_number(Decimal(value))
     except (InvalidOperation, ValueError):
         return ""
-
-
-@register.filter
-def cpd_day(value: dt.date | None) -> str:
-    """A date as "7 Mar 2026"."""
-    return day_label(value) if value else ""
