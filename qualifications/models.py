@@ -5,6 +5,7 @@ import uuid
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -17,7 +18,7 @@ from qualifications.rules import (
     qualification_duplicate,
     qualification_key,
 )
-from rehabpath.formats import day_label
+from rehabpath.formats import day_label, period_label
 from trainers.models import TrainerOwned, TrainerProfile, VerifiableRecord
 from trainers.rules import check_date
 
@@ -247,3 +248,112 @@ class CPDActivity(TrainerOwned):
 
     def __str__(self) -> str:
         return f"{day_label(self.date)} {self.title}"
+
+
+class CPDGapExplanation(TrainerOwned):
+    """A trainer's explanation of a run of months without CPD (HCPC asks for one per gap).
+
+    Stored for the gap's first and last day as the trainer saw it. A gap still going on grows
+    every day, and the portfolio's period may cut a gap differently from the CPD year: pages
+    show every explanation whose days overlap a gap (`qualifications.selectors`).
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    trainer = models.ForeignKey(
+        TrainerProfile, on_delete=models.CASCADE, related_name="cpd_gap_explanations"
+    )
+    start = models.DateField()
+    end = models.DateField()
+    text = models.TextField("explanation", max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name = "CPD gap explanation"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trainer", "start", "end"], name="one_explanation_per_gap"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="gap_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Gap {period_label(self.start, self.end)}"
+
+    def overlaps(self, start: dt.date, end: dt.date) -> bool:
+        return self.start <= end and start <= self.end
+
+
+def portfolio_upload_to(instance: "PortfolioExport", filename: str) -> str:
+    # Random name in the private storage (outside the web root), served by a checked view.
+    return f"portfolios/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.{instance.format}"
+
+
+class PortfolioExport(TrainerOwned):
+    """One request for a CPD portfolio file, rendered by the worker and kept for download.
+
+    queued -> rendering -> ready | failed. The worker claims a queued row with a conditional
+    UPDATE (`qualifications.services.portfolio.portfolio_export_render`).
+    """
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        CSV = "csv", "CSV"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RENDERING = "rendering", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    trainer = models.ForeignKey(
+        TrainerProfile, on_delete=models.CASCADE, related_name="portfolio_exports"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    start = models.DateField()
+    end = models.DateField()
+    format = models.CharField(max_length=8, choices=Format.choices)
+    # The summary as the trainer typed it when asking: the file opens with exactly that.
+    practice_summary = models.TextField(blank=True)
+    reflections = models.ManyToManyField(CPDActivity, blank=True, related_name="+")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    file = models.FileField(upload_to=portfolio_upload_to, max_length=200, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    activity_count = models.PositiveIntegerField(null=True, blank=True)
+    reflection_count = models.PositiveIntegerField(null=True, blank=True)
+    gap_count = models.PositiveIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)  # for the trainer, in plain words
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The portfolio page lists a trainer's latest exports.
+            models.Index(fields=["trainer", "-created_at"], name="portfolio_export_recent_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="portfolio_period_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"CPD portfolio {period_label(self.start, self.end)} ({self.format})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.RENDERING}
+
+    @property
+    def filename(self) -> str:
+        return f"cpd-portfolio-{self.start:%Y%m%d}-{self.end:%Y%m%d}.{self.format}"

@@ -1,9 +1,12 @@
 """The CPD portfolio for an audit: what goes in it (in a fixed number of queries), and its
 PDF (WeasyPrint) and CSV renderings.
 
-The portfolio follows what an HCPC-style CPD audit asks for: a dated list of activities, what
-was learnt and how it benefited service users, a summary of the evidence, and a place to
-explain each gap of three months or more.
+The portfolio follows what an HCPC-style CPD audit asks for: a dated list of every activity,
+what was learnt and how it benefited service users for the four to six activities the trainer
+chooses (never every reflection: a year of daily CPD would run to hundreds of pages), a summary
+of the evidence, and the trainer's explanation of each gap of three months or more.
+
+The worker renders it (`qualifications.services.portfolio`); nothing here writes.
 """
 
 import csv
@@ -22,13 +25,13 @@ from qualifications.models import CPDActivity
 from qualifications.scoring import (
     ZERO,
     CPDSummary,
-    Gap,
+    ExplainedGap,
     Rules,
     cpd_years_between,
     find_gaps,
     score_cpd_year,
 )
-from qualifications.selectors import active_rules, cpd_activities, entry_of
+from qualifications.selectors import active_rules, cpd_activities, entry_of, gap_explanations
 from rehabpath.formats import period_label
 from trainers.filetypes import EVIDENCE_TYPES
 from trainers.models import TrainerProfile
@@ -72,7 +75,8 @@ class Portfolio:
     rules: Rules
     rows: tuple[PortfolioRow, ...]
     years: tuple[YearLine, ...]
-    gaps: tuple[Gap, ...]
+    gaps: tuple[ExplainedGap, ...]
+    practice_summary: str = ""
 
     @property
     def period(self) -> str:
@@ -99,8 +103,8 @@ class Portfolio:
         return [r for r in self.rows if r.with_reflection]
 
     @property
-    def evidence_rows(self) -> list[PortfolioRow]:
-        return [r for r in self.rows if r.evidence]
+    def gaps_explained(self) -> int:
+        return sum(1 for g in self.gaps if g.explained)
 
     @property
     def evidence_count(self) -> int:
@@ -126,12 +130,13 @@ def build_portfolio(
     profile: TrainerProfile,
     start: dt.date,
     end: dt.date,
-    reflection_ids: set[uuid.UUID] | None = None,
+    reflection_ids: set[uuid.UUID],
+    practice_summary: str = "",
     today: dt.date | None = None,
     activities: Iterable[CPDActivity] | None = None,
 ) -> Portfolio:
-    """Everything the portfolio shows. `reflection_ids`: public ids whose reflections go in
-    (None: all of them). Runs 4 queries (3 when `activities` are given)."""
+    """Everything the portfolio shows. `reflection_ids`: the public ids of the activities whose
+    reflections go in. Runs 5 queries (4 when `activities` are given; 4 without gaps)."""
     today = today or timezone.localdate()
     rules = active_rules()
     if activities is None:
@@ -151,7 +156,7 @@ def build_portfolio(
                 )
                 for e in a.evidence.all()
             ),
-            with_reflection=reflection_ids is None or a.public_id in reflection_ids,
+            with_reflection=a.public_id in reflection_ids,
         )
         for a in activities
     )
@@ -174,6 +179,7 @@ def build_portfolio(
         entries, start=start, end=min(end, today), gap_months=rules.gap_months, today=today
     )
     return Portfolio(
+        practice_summary=practice_summary.strip(),
         profile=profile,
         start=start,
         end=end,
@@ -181,23 +187,35 @@ def build_portfolio(
         rules=rules,
         rows=rows,
         years=years,
-        gaps=gaps,
+        gaps=gap_explanations(profile, gaps),
     )
 
 
-def render_portfolio_pdf(portfolio: Portfolio) -> bytes:
+@dataclass(frozen=True)
+class Rendered:
+    content: bytes
+    content_type: str
+    pages: int | None = None  # PDF only
+
+
+def render_portfolio_pdf(portfolio: Portfolio) -> Rendered:
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
     html = render_to_string("pdf/cpd_portfolio.html", {"p": portfolio})
     # The template is self-contained: refuse to fetch anything from the network or the disk.
     fetcher = URLFetcher(allowed_protocols={"data"})
-    pdf: bytes = HTML(string=html, url_fetcher=fetcher).write_pdf()
-    return pdf
+    document = HTML(string=html, url_fetcher=fetcher).render()
+    return Rendered(document.write_pdf(), "application/pdf", pages=len(document.pages))
 
 
+# One table a spreadsheet can sort and filter: the first column says what a row is. The
+# "period" row states what the file covers; one "activity" row per activity of the period (its
+# reflection only when chosen); one "gap" row per gap of 3 months or more, with its explanation.
 CSV_HEADER = [
+    "record",
     "date",
+    "end_date",
     "title",
     "provider",
     "type",
@@ -210,6 +228,7 @@ CSV_HEADER = [
     "how_it_benefits",
     "evidence_files",
     "evidence_sha256",
+    "explanation",
 ]
 
 
@@ -219,31 +238,65 @@ def _cell(value: object) -> str:
     return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
 
 
-def render_portfolio_csv(portfolio: Portfolio) -> str:
+def _line(**values: object) -> list[str]:
+    return [_cell(values.get(column, "")) for column in CSV_HEADER]
+
+
+def render_portfolio_csv(portfolio: Portfolio) -> Rendered:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_HEADER)
+    writer.writerow(
+        _line(
+            record="period",
+            date=portfolio.start.isoformat(),
+            end_date=portfolio.end.isoformat(),
+            title=f"CPD portfolio of {portfolio.profile.user.name}",
+            explanation=f"Generated by RehabPath on {portfolio.generated_on.isoformat()}; "
+            f"{len(portfolio.rows)} activities, {len(portfolio.reflections)} reflections chosen.",
+        )
+    )
     for row in portfolio.rows:
         a = row.activity
         reflection = (
-            (a.what_i_did, a.what_i_learnt, a.how_it_benefits) if row.with_reflection else ("",) * 3
+            {
+                "what_i_did": a.what_i_did,
+                "what_i_learnt": a.what_i_learnt,
+                "how_it_benefits": a.how_it_benefits,
+            }
+            if row.with_reflection
+            else {}
         )
         writer.writerow(
-            [
-                _cell(v)
-                for v in (
-                    a.date.isoformat(),
-                    a.title,
-                    a.provider,
-                    a.get_activity_type_display(),
-                    f"{a.hours.normalize():f}",
-                    "yes" if a.endorsed else "no",
-                    f"{row.points.normalize():f}",
-                    "; ".join(row.areas),
-                    *reflection,
-                    "; ".join(e.name for e in row.evidence),
-                    "; ".join(e.sha256 for e in row.evidence),
-                )
-            ]
+            _line(
+                record="activity",
+                date=a.date.isoformat(),
+                title=a.title,
+                provider=a.provider,
+                type=a.get_activity_type_display(),
+                hours=f"{a.hours.normalize():f}",
+                endorsed="yes" if a.endorsed else "no",
+                points=f"{row.points.normalize():f}",
+                condition_areas="; ".join(row.areas),
+                evidence_files="; ".join(e.name for e in row.evidence),
+                evidence_sha256="; ".join(e.sha256 for e in row.evidence),
+                **reflection,
+            )
         )
-    return buffer.getvalue()
+    for item in portfolio.gaps:
+        writer.writerow(
+            _line(
+                record="gap",
+                date=item.gap.start.isoformat(),
+                end_date=item.gap.end.isoformat(),
+                title=f"No CPD for {item.gap.days} days"
+                + (" (still going on)" if item.gap.ongoing else ""),
+                explanation=item.text,
+            )
+        )
+    # With a byte-order mark, so that Excel reads the names and dashes as UTF-8.
+    return Rendered(buffer.getvalue().encode("utf-8-sig"), "text/csv; charset=utf-8")
+
+
+def render_portfolio(portfolio: Portfolio, fmt: str) -> Rendered:
+    return render_portfolio_csv(portfolio) if fmt == "csv" else render_portfolio_pdf(portfolio)

@@ -209,6 +209,41 @@ class Gap:
 
 
 @dataclass(frozen=True)
+class GapNote:
+    """A trainer's explanation, stored for the days of a gap as they saw it."""
+
+    start: dt.date
+    end: dt.date
+    text: str
+
+    def overlaps(self, gap: Gap) -> bool:
+        return self.start <= gap.end and gap.start <= self.end
+
+
+@dataclass(frozen=True)
+class ExplainedGap:
+    """A gap with the explanations whose days overlap it (usually one, or none yet)."""
+
+    gap: Gap
+    notes: tuple[GapNote, ...] = ()
+
+    @property
+    def explained(self) -> bool:
+        return bool(self.notes)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(note.text for note in self.notes)
+
+
+def explain_gaps(gaps: Iterable[Gap], notes: Iterable[GapNote]) -> tuple[ExplainedGap, ...]:
+    """Pair each gap with the notes overlapping it: a gap still going on grows every day and a
+    portfolio period may cut a gap shorter than the CPD year does, so days decide, not keys."""
+    notes = sorted(notes, key=lambda n: (n.start, n.end))
+    return tuple(ExplainedGap(gap, tuple(n for n in notes if n.overlaps(gap))) for gap in gaps)
+
+
+@dataclass(frozen=True)
 class MonthHours:
     start: dt.date
     end: dt.date

@@ -8,15 +8,19 @@ import datetime as dt
 from django.db.models import Min, Prefetch, QuerySet
 from django.utils import timezone
 
-from qualifications.models import ConditionArea, CPDActivity, CPDPolicy
+from qualifications.models import ConditionArea, CPDActivity, CPDGapExplanation, CPDPolicy
 from qualifications.scoring import (
     Area,
     CPDSummary,
     CPDYear,
     Entry,
+    ExplainedGap,
+    Gap,
+    GapNote,
     Rules,
     cpd_year_containing,
     cpd_years_between,
+    explain_gaps,
     score_cpd_year,
 )
 from trainers.models import EvidenceFile, TrainerProfile
@@ -75,3 +79,48 @@ def cpd_summary_for(
         as_of=today,
         year_start=year.start,
     )
+
+
+def cpd_year_of(profile: TrainerProfile, day: dt.date) -> CPDYear:
+    """The CPD year an activity of `day` counts in (no query)."""
+    return cpd_year_containing(profile.cpd_year_start, day)
+
+
+def gap_explanations(profile: TrainerProfile, gaps: tuple[Gap, ...]) -> tuple[ExplainedGap, ...]:
+    """The gaps with the trainer's explanations overlapping them (one query, none without
+    gaps)."""
+    if not gaps:
+        return ()
+    first, last = min(g.start for g in gaps), max(g.end for g in gaps)
+    rows = CPDGapExplanation.objects.filter(trainer=profile, start__lte=last, end__gte=first)
+    notes = [GapNote(start=r.start, end=r.end, text=r.text) for r in rows]
+    return explain_gaps(gaps, notes)
+
+
+def gap_explanation_for(
+    profile: TrainerProfile, start: dt.date, end: dt.date
+) -> CPDGapExplanation | None:
+    """The stored explanation that a gap's form edits: the one overlapping it the most."""
+    rows = CPDGapExplanation.objects.filter(trainer=profile, start__lte=end, end__gte=start)
+
+    def overlap(row: CPDGapExplanation) -> int:
+        return (min(row.end, end) - max(row.start, start)).days
+
+    return max(rows, key=lambda r: (overlap(r), r.updated_at), default=None)
+
+
+def reflection_candidates(
+    profile: TrainerProfile,
+    start: dt.date,
+    end: dt.date,
+    *,
+    search: str = "",
+    exclude: tuple[CPDActivity, ...] = (),
+) -> QuerySet[CPDActivity]:
+    """Activities of a period whose reflections can go into a portfolio, newest first."""
+    activities = CPDActivity.objects.filter(trainer=profile, date__gte=start, date__lte=end)
+    if search:
+        activities = activities.filter(title__icontains=search)
+    if exclude:
+        activities = activities.exclude(pk__in=[a.pk for a in exclude])
+    return activities.order_by("-date", "-id")

@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 
 from qualifications.models import ConditionArea, CPDActivity
@@ -110,8 +111,13 @@ class CPDActivityForm(forms.ModelForm[CPDActivity]):
             "how_it_benefits": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, cpd_year: CPDYear | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if cpd_year is not None:
+            self.fields["date"].help_text += (
+                f" Your current CPD year runs from {day_label(cpd_year.start)} to "
+                f"{day_label(cpd_year.end)}: an earlier date counts in an earlier CPD year."
+            )
         areas = form_field(self, "condition_areas", forms.ModelMultipleChoiceField)
         areas.queryset = ConditionArea.objects.all()
         form_field(self, "activity_type", forms.ChoiceField).choices = [
@@ -209,7 +215,12 @@ class PortfolioPeriodForm(forms.Form):
 
 
 class PortfolioExportForm(PortfolioPeriodForm):
-    """The export itself: the period, the practice summary and which reflections to include."""
+    """The whole portfolio page in one form: what is on screen is what the file holds.
+
+    The period, the practice summary and the chosen reflections (at most six) travel together
+    with every button, so the download can never use dates from an earlier screen. The picker
+    shows one page of activities at a time: the browser posts only the ticked boxes.
+    """
 
     practice_summary = forms.CharField(
         label="Your practice summary",
@@ -226,12 +237,67 @@ class PortfolioExportForm(PortfolioPeriodForm):
         required=False,
         to_field_name="public_id",
         widget=forms.CheckboxSelectMultiple,
-        label="Include the reflections of",
+        label="Reflections to include",
+        error_messages={
+            "invalid_choice": "Choose reflections from your own CPD log.",
+            "invalid_pk_value": "Choose reflections from your own CPD log.",
+        },
     )
+    search = forms.CharField(label="Find an activity by title", required=False, max_length=100)
+    picker_page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, activities: QuerySet[CPDActivity], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # The period was chosen in the step before; it travels with the form.
-        self.fields["start"].widget = forms.HiddenInput()
-        self.fields["end"].widget = forms.HiddenInput()
         form_field(self, "reflections", ActivityChoiceField).queryset = activities
+
+    @property
+    def chosen(self) -> list[CPDActivity]:
+        """The ticked activities, oldest first (valid or not: for showing them again)."""
+        if self.is_bound and self.is_valid():
+            return sorted(self.cleaned_data["reflections"], key=lambda a: (a.date, a.pk))
+        queryset = form_field(self, "reflections", ActivityChoiceField).queryset
+        if self.is_bound and isinstance(self.data, QueryDict) and queryset is not None:
+            values = [v for v in self.data.getlist("reflections") if v][:50]
+            try:
+                found = queryset.filter(public_id__in=values)
+                return sorted(found, key=lambda a: (a.date, a.pk))
+            except (ValueError, ValidationError):
+                return []
+        return []
+
+
+MONTHS = [(n, dt.date(2024, n, 1).strftime("%B")) for n in range(1, 13)]
+
+
+class CPDYearStartForm(forms.Form):
+    """The day and month the trainer's CPD year starts: their membership anniversary."""
+
+    day = forms.TypedChoiceField(
+        label="Day",
+        coerce=int,
+        choices=[(n, str(n)) for n in range(1, 32)],
+        error_messages={"required": "Choose the day.", "invalid_choice": "Choose a day, 1 to 31."},
+    )
+    month = forms.TypedChoiceField(
+        label="Month",
+        coerce=int,
+        choices=MONTHS,
+        error_messages={"required": "Choose the month.", "invalid_choice": "Choose a month."},
+    )
+
+
+class GapExplanationForm(forms.Form):
+    start = forms.DateField(widget=forms.HiddenInput)
+    end = forms.DateField(widget=forms.HiddenInput)
+    text = forms.CharField(
+        label="Why there was no CPD in these months",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=(
+            "For example: illness, parental leave, a career break, working abroad. A sentence "
+            "or two is enough; leave it empty and save to remove the explanation. Do not name "
+            "or describe a client."
+        ),
+        error_messages={"max_length": "Keep the explanation to %(limit_value)d characters."},
+    )

@@ -1,23 +1,27 @@
 """Writes to the CPD log: create, update and delete an activity, edit the practice summary,
-export the portfolio. Each runs in one transaction and writes an audit event (an update that
-changes nothing writes neither).
+set when the CPD year starts and explain a gap (the portfolio export is in portfolio.py).
+Each runs in one transaction and writes an audit event (an update that changes nothing writes
+neither).
 
-Reflections are never copied into the audit log (programme staff read the log; the record
-itself keeps the text): the audit event only says that the reflection changed.
+Reflections and gap explanations are never copied into the audit log (programme staff read the
+log; the record itself keeps the text): the audit event only says that the text changed.
 """
 
+import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from qualifications.models import ConditionArea, CPDActivity
+from qualifications.models import ConditionArea, CPDActivity, CPDGapExplanation
+from qualifications.selectors import active_rules
 from rehabpath.audit import Actor, record_event
 from rehabpath.errors import DomainError
 from trainers.access import is_owner
@@ -252,36 +256,123 @@ def cpd_practice_summary_update(
         return _save_practice_summary(actor=actor, profile=profile, text=text)
 
 
-def cpd_portfolio_export(
+def _anchor_for(day: int, month: int, near: dt.date) -> dt.date:
+    """A date with this day and month, in the CPD year that holds `near` under the new start.
+
+    Only the day and month set the CPD year; the year keeps the list of past CPD years as long
+    as before. 29 February needs a leap year (in common years the year starts on 28 February).
+    """
+    year = near.year if (month, day) <= (near.month, near.day) else near.year - 1
+    if (month, day) == (2, 29):
+        while not calendar.isleap(year):
+            year -= 1
+    return dt.date(year, month, day)
+
+
+def cpd_year_start_update(
+    *, actor: Actor, profile: TrainerProfile, day: int, month: int
+) -> TrainerProfile:
+    """Set the day and month the trainer's CPD year starts (their membership anniversary)."""
+    if not is_owner(actor.user, profile):
+        raise DomainError("Only the trainer can change when their CPD year starts.")
+    if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(2024, month)[1]:
+        raise DomainError("Enter a real day of that month.", field="day")
+    with transaction.atomic():
+        profile = TrainerProfile.objects.select_for_update().get(pk=profile.pk)
+        old = profile.cpd_year_start
+        if (old.day, old.month) == (day, month):
+            return profile
+        profile.cpd_year_start = _anchor_for(day, month, min(old, timezone.localdate()))
+        profile.save(update_fields=["cpd_year_start"])
+        record_event(
+            actor=actor,
+            action="cpd_year_start.update",
+            target=profile,
+            target_label=f"CPD year of {profile}",
+            before={"cpd_year_start": old.isoformat()},
+            after={"cpd_year_start": profile.cpd_year_start.isoformat()},
+        )
+    return profile
+
+
+def _check_gap(profile: TrainerProfile, start: dt.date, end: dt.date) -> None:
+    gap_months = active_rules().gap_months
+    if start > end or end > timezone.localdate():
+        raise DomainError("That is not a gap in your CPD log: open it from your progress page.")
+    if start + relativedelta(months=gap_months) > end + dt.timedelta(days=1):
+        raise DomainError(
+            f"Only gaps of {gap_months} months or more need an explanation: open the gap from "
+            "your progress page."
+        )
+    inside = CPDActivity.objects.filter(trainer=profile, date__gte=start, date__lte=end)
+    if inside.exists():
+        raise DomainError(
+            "You have logged CPD inside these dates since the page was shown, so this is no "
+            "longer a gap. Look at your progress page again."
+        )
+
+
+def cpd_gap_explain(
     *,
     actor: Actor,
     profile: TrainerProfile,
-    practice_summary: str,
     start: dt.date,
     end: dt.date,
-    fmt: str,
-    reflections: int,
-    activities: int,
-) -> TrainerProfile:
-    """Record that a portfolio left the system, saving the summary it opened with.
+    text: str,
+    existing: CPDGapExplanation | None = None,
+) -> CPDGapExplanation | None:
+    """Save (or, with empty text, remove) the explanation of a gap; None when removed.
 
-    The caller renders the portfolio first: a rendering failure leaves the profile as it was.
+    `existing` is the stored explanation the trainer edited (one overlapping this gap): it
+    moves to the gap's days as now shown, so an explanation follows a gap that grew.
+    The text is never copied into the audit log (it may say why someone was ill).
     """
     if not is_owner(actor.user, profile):
-        raise DomainError("Only the trainer can export their CPD portfolio.")
+        raise DomainError("Only the trainer can explain gaps in their own CPD.")
+    if existing is not None and existing.trainer_id != profile.pk:
+        raise DomainError("That explanation belongs to someone else.")
+    text = text.strip()
+    span = {"start": start.isoformat(), "end": end.isoformat()}
     with transaction.atomic():
-        profile = _save_practice_summary(actor=actor, profile=profile, text=practice_summary)
+        if not text:
+            if existing is None:
+                raise DomainError("Type the explanation of the gap.", field="text")
+            record_event(
+                actor=actor,
+                action="cpd_gap_explanation.delete",
+                target=existing,
+                before={"start": existing.start.isoformat(), "end": existing.end.isoformat()},
+            )
+            existing.delete()
+            return None
+        _check_gap(profile, start, end)
+        if existing is None:
+            explanation = CPDGapExplanation.objects.create(
+                trainer=profile, start=start, end=end, text=text
+            )
+            record_event(
+                actor=actor,
+                action="cpd_gap_explanation.create",
+                target=explanation,
+                after={**span, "explanation": "written"},
+            )
+            return explanation
+        explanation = CPDGapExplanation.objects.select_for_update().get(pk=existing.pk)
+        before = {"start": explanation.start.isoformat(), "end": explanation.end.isoformat()}
+        if (explanation.start, explanation.end, explanation.text) == (start, end, text):
+            return explanation
+        # Another explanation may already hold these exact days (two overlapped the gap).
+        CPDGapExplanation.objects.filter(trainer=profile, start=start, end=end).exclude(
+            pk=explanation.pk
+        ).delete()
+        changed_text = explanation.text != text
+        explanation.start, explanation.end, explanation.text = start, end, text
+        explanation.save()
         record_event(
             actor=actor,
-            action="cpd_portfolio.export",
-            target=profile,
-            target_label=f"CPD portfolio of {profile}",
-            after={
-                "format": fmt,
-                "from": start.isoformat(),
-                "to": end.isoformat(),
-                "activities": activities,
-                "reflections": reflections,
-            },
+            action="cpd_gap_explanation.update",
+            target=explanation,
+            before=before,
+            after={**span, **({"explanation": "changed"} if changed_text else {})},
         )
-    return profile
+    return explanation

@@ -8,47 +8,55 @@ Who sees what:
 - mentors and clinic admins never see CPD entries or reflections (404).
 """
 
-import copy
-import datetime as dt
 import logging
 import uuid
+from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_http_methods
 
 from qualifications.cpd_chart import NARROW, WIDE, month_chart
 from qualifications.forms.cpd import (
     CPDActivityForm,
     CPDYearForm,
+    CPDYearStartForm,
+    GapExplanationForm,
     PortfolioExportForm,
     PortfolioPeriodForm,
 )
-from qualifications.models import CPDActivity
-from qualifications.portfolio import (
-    build_portfolio,
-    portfolio_activities,
-    render_portfolio_csv,
-    render_portfolio_pdf,
-)
+from qualifications.models import CPDActivity, PortfolioExport
 from qualifications.scoring import fmt_number
 from qualifications.selectors import (
     active_rules,
     cpd_activities,
     cpd_summary_for,
     cpd_year_choices,
+    cpd_year_of,
     current_cpd_year,
+    gap_explanation_for,
+    gap_explanations,
+    reflection_candidates,
 )
 from qualifications.services.cpd import (
     cpd_activity_create,
     cpd_activity_delete,
     cpd_activity_update,
-    cpd_portfolio_export,
     cpd_practice_summary_update,
+    cpd_year_start_update,
+)
+from qualifications.services.cpd import cpd_gap_explain as cpd_gap_explain_service
+from qualifications.services.portfolio import (
+    MAX_REFLECTIONS,
+    portfolio_export_download,
+    portfolio_export_request,
 )
 from rehabpath.access import role_required
 from rehabpath.audit import Actor
@@ -59,10 +67,7 @@ from trainers.access import Access, get_trainer_record_for_user, trainer_profile
 from trainers.models import TrainerProfile
 
 PAGE_SIZE = 25
-RENDER_FAILED = (
-    "Your portfolio could not be made just now, so nothing was downloaded or saved. "
-    "Try again in a minute."
-)
+POLL_SECONDS = 3  # how often the "being prepared" page checks again
 
 logger = logging.getLogger(__name__)
 
@@ -78,10 +83,19 @@ def _get_activity(
 def cpd_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     profile = trainer_profile_of(request.user)
     page = Paginator(cpd_activities(profile), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for activity in page.object_list:
+        setattr(activity, "cpd_year", cpd_year_of(profile, activity.date))  # noqa: B010
+    summary = cpd_summary_for(profile)
     return render(
         request,
         "qualifications/cpd/list.html",
-        {"page": page, "summary": cpd_summary_for(profile), "tab": "log"},
+        {
+            "page": page,
+            "summary": summary,
+            "gaps": gap_explanations(profile, summary.gaps),
+            "tab": "log",
+        },
     )
 
 
@@ -89,7 +103,9 @@ def cpd_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cpd_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     profile = trainer_profile_of(request.user)
-    form = CPDActivityForm(request.POST or None, request.FILES or None)
+    form = CPDActivityForm(
+        request.POST or None, request.FILES or None, cpd_year=current_cpd_year(profile)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             activity = cpd_activity_create(
@@ -101,7 +117,9 @@ def cpd_add(request: AuthenticatedHttpRequest) -> HttpResponse:
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            _say_progress(request, profile, f"“{activity.title}” is in your CPD log.")
+            _say_progress(
+                request, profile, f"“{activity.title}” is in your CPD log.", activity=activity
+            )
             return redirect("qualifications:cpd_list")
     return _render_form(request, form, activity=None)
 
@@ -118,11 +136,24 @@ def _render_form(
     )
 
 
-def _say_progress(request: HttpRequest, profile: TrainerProfile, first: str) -> None:
+def _say_progress(
+    request: HttpRequest,
+    profile: TrainerProfile,
+    first: str,
+    *,
+    activity: CPDActivity | None = None,
+) -> None:
     summary = cpd_summary_for(profile)
+    elsewhere = ""
+    if activity is not None and activity.date not in summary.year:
+        # Never silently: an activity of an earlier CPD year adds nothing to this one.
+        elsewhere = (
+            f" It counts in the CPD year {cpd_year_of(profile, activity.date).label}, not in "
+            "this one."
+        )
     messages.success(
         request,
-        f"{first} This CPD year: {fmt_number(summary.points.achieved)} of "
+        f"{first}{elsewhere} This CPD year: {fmt_number(summary.points.achieved)} of "
         f"{fmt_number(summary.points.target)} points, "
         f"{fmt_number(summary.endorsed_points.achieved)} endorsed.",
     )
@@ -133,6 +164,7 @@ def cpd_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpR
     access = _get_activity(request, public_id)
     activity = access.obj
     rules = active_rules()
+    year = cpd_year_of(activity.trainer, activity.date)
     return render(
         request,
         "qualifications/cpd/detail.html",
@@ -140,6 +172,8 @@ def cpd_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpR
             "activity": activity,
             "access": access,
             "points": rules.points_for(activity.hours, activity.endorsed),
+            "cpd_year": year,
+            "in_current_year": timezone.localdate() in year,
         },
     )
 
@@ -148,7 +182,12 @@ def cpd_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpR
 @require_http_methods(["GET", "POST"])
 def cpd_edit(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     activity = _get_activity(request, public_id, write=True).obj
-    form = CPDActivityForm(request.POST or None, request.FILES or None, instance=activity)
+    form = CPDActivityForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=activity,
+        cpd_year=current_cpd_year(activity.trainer),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             changed = cpd_activity_update(
@@ -162,7 +201,9 @@ def cpd_edit(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpRes
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             if changed:
-                _say_progress(request, activity.trainer, f"“{activity.title}” is updated.")
+                _say_progress(
+                    request, activity.trainer, f"“{activity.title}” is updated.", activity=activity
+                )
             else:
                 messages.info(request, "Nothing changed.")
             return redirect("qualifications:cpd_detail", public_id=activity.public_id)
@@ -204,113 +245,237 @@ def cpd_progress(request: AuthenticatedHttpRequest) -> HttpResponse:
                 "narrow": month_chart(summary, NARROW),
             },
             "year_form": form,
+            "gaps": gap_explanations(profile, summary.gaps),
             "tab": "progress",
         },
     )
 
 
+PICKER_PAGE_SIZE = 10
+RECENT_EXPORTS = 5
+
+
 @role_required(Role.TRAINER)
 @require_http_methods(["GET", "POST"])
 def cpd_export(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Choose a period (GET), then what goes in, and download the PDF or CSV (POST)."""
+    """The portfolio page: one form for the period, the summary and the chosen reflections.
+
+    Every button posts the whole form. "Download" asks the worker for the file of exactly
+    what is on screen; the other buttons only show the page again (another period, another
+    page of the reflection picker) or save the summary.
+    """
     profile = trainer_profile_of(request.user)
     today = timezone.localdate()
-    defaults = {"start": current_cpd_year(profile, today).start, "end": today}
-    source = request.POST if request.method == "POST" else request.GET
-    period = PortfolioPeriodForm(source if "start" in source else None, initial=defaults)
-    start: dt.date | None
-    end: dt.date | None
-    if not period.is_bound:
-        start, end = defaults["start"], defaults["end"]
-    elif period.is_valid():
-        start, end = period.cleaned_data["start"], period.cleaned_data["end"]
+    own = CPDActivity.objects.filter(trainer=profile)
+    action = request.POST.get("action", "show") if request.method == "POST" else "show"
+    if request.method == "POST":
+        form = PortfolioExportForm(request.POST, activities=own)
     else:
-        start = end = None
-
-    form = None
-    activities: list[CPDActivity] = []
-    if start is not None and end is not None:
-        activities = list(portfolio_activities(profile, start, end))
-        choices = CPDActivity.objects.filter(trainer=profile, date__gte=start, date__lte=end)
-        if request.method == "POST":
-            form = PortfolioExportForm(request.POST, activities=choices.order_by("date", "id"))
-            if form.is_valid():
-                try:
-                    return _export(request, profile, form, activities)
-                except DomainError as error:
-                    form.add_error(None, error.message)
+        asked = PortfolioPeriodForm(request.GET if "start" in request.GET else None)
+        period = asked.cleaned_data if asked.is_valid() else {}
+        form = PortfolioExportForm(
+            initial={
+                "start": period.get("start", current_cpd_year(profile, today).start),
+                "end": period.get("end", today),
+                "practice_summary": profile.practice_summary,
+            },
+            activities=own,
+        )
+    if request.method == "POST" and form.is_valid() and action in {"pdf", "csv", "save"}:
+        data = form.cleaned_data
+        actor = Actor.from_request(request)
+        try:
+            if action == "save":
+                cpd_practice_summary_update(
+                    actor=actor, profile=profile, text=data["practice_summary"]
+                )
+                messages.success(request, "Your practice summary is saved.")
+                query = urlencode({"start": data["start"], "end": data["end"]})
+                return redirect(f"{request.path}?{query}")
+            export = portfolio_export_request(
+                actor=actor,
+                profile=profile,
+                start=data["start"],
+                end=data["end"],
+                fmt=action,
+                reflections=data["reflections"],
+                practice_summary=data["practice_summary"],
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            form = PortfolioExportForm(
-                initial={
-                    "start": start,
-                    "end": end,
-                    "practice_summary": profile.practice_summary,
-                    "reflections": activities,
-                },
-                activities=choices.order_by("date", "id"),
+            return redirect("qualifications:cpd_export_status", public_id=export.public_id)
+    return render(request, "qualifications/cpd/export.html", _export_context(profile, form))
+
+
+def _export_context(profile: TrainerProfile, form: PortfolioExportForm) -> dict[str, Any]:
+    """What the page shows for the period on screen (or the last valid one)."""
+    if form.is_bound and form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        search = form.cleaned_data["search"].strip()
+        picker_page = form.cleaned_data["picker_page"] or 1
+    elif form.is_bound:
+        start = end = None
+        search, picker_page = "", 1
+    else:
+        start, end = form.initial["start"], form.initial["end"]
+        search, picker_page = "", 1
+    chosen = form.chosen
+    context = {
+        "form": form,
+        "start": start,
+        "end": end,
+        "chosen": chosen,
+        "max_reflections": MAX_REFLECTIONS,
+        "too_many": len(chosen) > MAX_REFLECTIONS,
+        "exports": PortfolioExport.objects.filter(trainer=profile)[:RECENT_EXPORTS],
+        "tab": "export",
+    }
+    if start is not None:
+        in_period = CPDActivity.objects.filter(trainer=profile, date__gte=start, date__lte=end)
+        candidates = reflection_candidates(
+            profile, start, end, search=search, exclude=tuple(chosen)
+        )
+        context.update(
+            activity_count=in_period.count(),
+            search=search,
+            candidates=Paginator(candidates, PICKER_PAGE_SIZE).get_page(picker_page),
+        )
+    return context
+
+
+def _get_export(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> Access[PortfolioExport]:
+    return get_trainer_record_for_user(request.user, PortfolioExport.objects.all(), public_id)
+
+
+@login_required
+@require_GET
+def cpd_export_status(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """One export: "being prepared" (the page checks again by itself), then its download."""
+    access = _get_export(request, public_id)
+    export = access.obj
+    context = {
+        "export": export,
+        "is_owner": access.is_owner,
+        "poll_seconds": POLL_SECONDS,
+        "tab": "export",
+    }
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "qualifications/cpd/_export_status.html", context)
+    return render(request, "qualifications/cpd/export_status.html", context)
+
+
+@login_required
+@require_GET
+def cpd_export_download(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The file, as an attachment: the owner, or programme staff reading it (audited)."""
+    export = _get_export(request, public_id).obj
+    try:
+        portfolio_export_download(actor=Actor.from_request(request), export=export)
+    except DomainError as error:
+        messages.info(request, error.message)
+        return redirect("qualifications:cpd_export_status", public_id=export.public_id)
+    try:
+        with export.file.open("rb") as handle:
+            # A few hundred KB for a year of CPD: read whole, so no handle outlives the request.
+            content = handle.read()
+    except FileNotFoundError:
+        raise Http404("This file is no longer in storage.") from None
+    content_type = "text/csv; charset=utf-8" if export.format == "csv" else "application/pdf"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=export.filename
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@role_required(Role.TRAINER)
+@require_http_methods(["GET", "POST"])
+def cpd_year_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """When the trainer's CPD year starts (their membership anniversary)."""
+    profile = trainer_profile_of(request.user)
+    anchor = profile.cpd_year_start
+    form = CPDYearStartForm(
+        request.POST or None, initial={"day": anchor.day, "month": anchor.month}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            updated = cpd_year_start_update(
+                actor=Actor.from_request(request),
+                profile=profile,
+                day=form.cleaned_data["day"],
+                month=form.cleaned_data["month"],
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            if updated.cpd_year_start == anchor:
+                messages.info(request, "Nothing changed.")
+            else:
+                year = current_cpd_year(updated)
+                messages.success(
+                    request,
+                    f"Your CPD year now starts on {updated.cpd_year_start:%-d %B}. This CPD "
+                    f"year: {year.label}.",
+                )
+            return redirect("qualifications:cpd_year_settings")
+    today = timezone.localdate()
+    return render(
+        request,
+        "qualifications/cpd/year_settings.html",
+        {"form": form, "year": current_cpd_year(profile, today), "tab": "year"},
+    )
+
+
+@role_required(Role.TRAINER)
+@require_http_methods(["GET", "POST"])
+def cpd_gap_explain(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Type (or change, or remove) the explanation of one gap of the progress page."""
+    profile = trainer_profile_of(request.user)
+    form = GapExplanationForm(request.POST if request.method == "POST" else request.GET)
+    form.is_valid()
+    if {"start", "end"} & form.errors.keys():
+        raise Http404("No such gap.")  # the dates come from a link of the progress page
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    existing = gap_explanation_for(profile, start, end)
+    if request.method == "GET":
+        form = GapExplanationForm(
+            initial={"start": start, "end": end, "text": existing.text if existing else ""}
+        )
+    elif form.is_valid():
+        try:
+            saved = cpd_gap_explain_service(
+                actor=Actor.from_request(request),
+                profile=profile,
+                start=start,
+                end=end,
+                text=form.cleaned_data["text"],
+                existing=existing,
+            )
+        except DomainError as error:
+            form.add_error("text" if error.field == "text" else None, error.message)
+        else:
+            messages.success(
+                request,
+                "Your explanation is saved." if saved else "The explanation is removed.",
+            )
+            year = current_cpd_year(profile, start)
+            return redirect(
+                f"{reverse('qualifications:cpd_progress')}?year={year.start:%Y-%m-%d}#gaps-title"
             )
     return render(
         request,
-        "qualifications/cpd/export.html",
+        "qualifications/cpd/gap_form.html",
         {
-            "period": period if period.is_bound else PortfolioPeriodForm(initial=defaults),
             "form": form,
-            "activities": activities,
-            "start": start,
-            "end": end,
-            "tab": "export",
+            "gap_start": start,
+            "gap_end": end,
+            "days": (end - start).days + 1,
+            "existing": existing,
+            "year": current_cpd_year(profile, start),
+            "tab": "progress",
         },
     )
-
-
-def _export(
-    request: AuthenticatedHttpRequest,
-    profile: TrainerProfile,
-    form: PortfolioExportForm,
-    activities: list[CPDActivity],
-) -> HttpResponse:
-    data = form.cleaned_data
-    output = request.POST.get("output", "pdf")
-    if output == "save":
-        cpd_practice_summary_update(
-            actor=Actor.from_request(request), profile=profile, text=data["practice_summary"]
-        )
-        messages.success(request, "Your practice summary is saved.")
-        query = f"?start={data['start']:%Y-%m-%d}&end={data['end']:%Y-%m-%d}"
-        return redirect(f"{request.path}{query}")
-    # Render with the summary as typed, then save it with the export's audit event: a
-    # rendering failure leaves the profile as it was.
-    shown = copy.copy(profile)
-    shown.practice_summary = data["practice_summary"].strip()
-    portfolio = build_portfolio(
-        profile=shown,
-        start=data["start"],
-        end=data["end"],
-        reflection_ids={a.public_id for a in data["reflections"]},
-        activities=activities,
-    )
-    ext = "csv" if output == "csv" else "pdf"
-    body: str | bytes
-    try:
-        if ext == "csv":
-            body, content_type = render_portfolio_csv(portfolio), "text/csv; charset=utf-8"
-        else:
-            body, content_type = render_portfolio_pdf(portfolio), "application/pdf"
-    except Exception as error:  # WeasyPrint can fail in many ways; the trainer can retry
-        logger.exception("CPD portfolio rendering failed")
-        hint = " If the PDF fails again, download the CSV instead." if ext == "pdf" else ""
-        raise DomainError(RENDER_FAILED + hint) from error
-    cpd_portfolio_export(
-        actor=Actor.from_request(request),
-        profile=profile,
-        practice_summary=data["practice_summary"],
-        start=data["start"],
-        end=data["end"],
-        fmt=ext,
-        activities=len(portfolio.rows),
-        reflections=len(portfolio.reflections),
-    )
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{portfolio.filename_stem}.{ext}"'
-    response["Cache-Control"] = "no-store"
-    return response

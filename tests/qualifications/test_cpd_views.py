@@ -379,9 +379,9 @@ def test_cpd_list_runs_a_fixed_number_of_queries(
     client.get(reverse("qualifications:cpd_list"))  # the first request records the session
     # 9 for every page: session, user, the user-session bookkeeping (savepoint, select, user,
     # update, release), roles, trainer profile. 8 for this one: the CPD summary (policy,
-    # activities, their areas, the condition areas) and the page of the log (count,
-    # activities, their areas, their evidence).
-    with django_assert_num_queries(17):
+    # activities, their areas, the condition areas), the page of the log (count,
+    # activities, their areas, their evidence) and, the log ending in a gap, its explanations.
+    with django_assert_num_queries(18):
         response = client.get(reverse("qualifications:cpd_list"))
     assert response.status_code == 200
     assert response.content.decode().count('class="cpd-item"') == rows
