@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from rehabpath.dates import day_after
 from rehabpath.models import AuditEvent, User
 
 
@@ -68,6 +69,7 @@ class AuditFilterForm(forms.Form):
         # The log shows UTC times, so its days are UTC days too.
         if data["since"]:
             events = events.filter(occurred_at__gte=_utc_midnight(data["since"]))
-        if data["until"]:
-            events = events.filter(occurred_at__lt=_utc_midnight(data["until"] + dt.timedelta(1)))
+        after = day_after(data["until"]) if data["until"] else None
+        if after is not None:
+            events = events.filter(occurred_at__lt=_utc_midnight(after))
         return events

@@ -240,3 +240,20 @@ def test_a_user_with_audit_events_cannot_be_deleted(trainer_user):
     record_event(actor=Actor.for_user(trainer_user), action="test.protect", target_type="x")
     with pytest.raises(ProtectedError):
         trainer_user.delete()
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        {"until": "9999-12-31"},
+        {"since": "0001-01-01"},
+        {"since": "0001-01-01", "until": "9999-12-31"},
+    ],
+)
+def test_audit_log_accepts_the_first_and_last_days_of_the_calendar(client_for, staff_user, dates):
+    event = _event()
+
+    response = client_for(staff_user).get("/audit/", dates)
+
+    assert response.status_code == 200
+    assert event in response.context["page"].object_list
