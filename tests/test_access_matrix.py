@@ -34,7 +34,9 @@ PERSONA_FIXTURES = {
     "trainer": "trainer_user",
     "other_trainer": "other_trainer_user",
     "mentor": "mentor_user",
+    "unassigned_mentor": "unassigned_mentor_user",
     "clinic_admin": "clinic_admin_user",
+    "other_clinic_admin": "other_clinic_admin_user",
     "staff": "staff_user",
 }
 

@@ -4,15 +4,28 @@ Each module in this package defines ``CASES: list[AccessCase]`` for the URLs of 
 ``tests/test_access_matrix.py`` walks every URL pattern of the project and fails when one has
 no case here (or in ``EXCLUDED``, with a reason).
 
-Personas: anonymous, trainer, other_trainer, mentor, clinic_admin, staff. An object-bound URL
-builds its kwargs from the personas (e.g. a record owned by "trainer"), so "other_trainer"
-shows what an outsider gets (404) and "staff" what a reader with another role gets.
+Personas: anonymous, trainer, other_trainer, mentor, unassigned_mentor, clinic_admin,
+other_clinic_admin, staff. An object-bound URL builds its kwargs from the personas (e.g. a
+record owned by "trainer"), so "other_trainer" shows what an outsider gets (404) and "staff"
+what a reader with another role gets. "unassigned_mentor" (a mentor with no assignment to the
+trainer) and "other_clinic_admin" (an admin of a clinic the trainer has not shared with) are
+the outsiders of the mentorship and clinic features: whatever "mentor" and "clinic_admin" come
+to see of "trainer", these two must still get 403 or 404, so every case names them itself.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-PERSONAS = ("anonymous", "trainer", "other_trainer", "mentor", "clinic_admin", "staff")
+PERSONAS = (
+    "anonymous",
+    "trainer",
+    "other_trainer",
+    "mentor",
+    "unassigned_mentor",
+    "clinic_admin",
+    "other_clinic_admin",
+    "staff",
+)
 LOGIN = 302  # anonymous users are redirected to the login page
 
 

@@ -8,7 +8,15 @@ login. Privileged personas have TOTP, so the MFA requirement lets them through.
 
 from tests.access_matrix import LOGIN, AccessCase
 
-SIGNED_IN = ("trainer", "other_trainer", "mentor", "clinic_admin", "staff")
+SIGNED_IN = (
+    "trainer",
+    "other_trainer",
+    "mentor",
+    "unassigned_mentor",
+    "clinic_admin",
+    "other_clinic_admin",
+    "staff",
+)
 ENTRANCE = {"anonymous": 200, **dict.fromkeys(SIGNED_IN, 302)}
 OPEN = {"anonymous": 200, **dict.fromkeys(SIGNED_IN, 200)}
 ACCOUNT = {"anonymous": LOGIN, **dict.fromkeys(SIGNED_IN, 200)}

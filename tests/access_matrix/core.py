@@ -12,7 +12,9 @@ EVERY_ROLE = {
     "trainer": 200,
     "other_trainer": 200,
     "mentor": 200,
+    "unassigned_mentor": 200,
     "clinic_admin": 200,
+    "other_clinic_admin": 200,
     "staff": 200,
 }
 STAFF_ONLY = {
@@ -20,7 +22,9 @@ STAFF_ONLY = {
     "trainer": 403,
     "other_trainer": 403,
     "mentor": 403,
+    "unassigned_mentor": 403,
     "clinic_admin": 403,
+    "other_clinic_admin": 403,
     "staff": 200,
 }
 PUBLIC = dict.fromkeys(EVERY_ROLE, 200)

@@ -20,7 +20,9 @@ OWN_PAGE = {
     "trainer": 200,
     "other_trainer": 200,
     "mentor": 403,
+    "unassigned_mentor": 403,
     "clinic_admin": 403,
+    "other_clinic_admin": 403,
     "staff": 403,
 }
 READ_ACTIVITY = {
@@ -28,7 +30,9 @@ READ_ACTIVITY = {
     "trainer": 200,
     "other_trainer": 404,
     "mentor": 404,
+    "unassigned_mentor": 404,
     "clinic_admin": 404,
+    "other_clinic_admin": 404,
     "staff": 200,
 }
 WRITE_ACTIVITY = {**READ_ACTIVITY, "staff": 403}

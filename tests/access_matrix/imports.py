@@ -7,7 +7,9 @@ STAFF_ONLY = {
     "trainer": 403,
     "other_trainer": 403,
     "mentor": 403,
+    "unassigned_mentor": 403,
     "clinic_admin": 403,
+    "other_clinic_admin": 403,
 }
 
 CASES = [

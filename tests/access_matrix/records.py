@@ -24,7 +24,9 @@ OWN_PAGE = {
     "trainer": 200,
     "other_trainer": 200,
     "mentor": 403,
+    "unassigned_mentor": 403,
     "clinic_admin": 403,
+    "other_clinic_admin": 403,
     "staff": 403,
 }
 READ = {
@@ -32,7 +34,9 @@ READ = {
     "trainer": 200,
     "other_trainer": 404,
     "mentor": 404,
+    "unassigned_mentor": 404,
     "clinic_admin": 404,
+    "other_clinic_admin": 404,
     "staff": 200,
 }
 WRITE = {**READ, "staff": 403}
@@ -41,7 +45,9 @@ STAFF_ONLY = {
     "trainer": 403,
     "other_trainer": 403,
     "mentor": 403,
+    "unassigned_mentor": 403,
     "clinic_admin": 403,
+    "other_clinic_admin": 403,
     "staff": 200,
 }
 
