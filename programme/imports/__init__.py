@@ -13,6 +13,10 @@ Decisions:
 - A new trainer gets an account with no usable password and a verified primary e-mail
   address. They claim it with "Forgot your password?": the reset link goes to that address,
   which is the proof of ownership that e-mail confirmation would otherwise give.
+- A row matches an existing account only by that account's *verified primary* address (case
+  ignored). An address an account holds unverified, or as a further address, is a row error:
+  anyone can add someone else's address to their own account, and must not receive that
+  person's qualifications. The confirm step checks (and locks) the addresses again.
 - An existing account is used only when it already holds a trainer profile; an account of
   another kind (mentor, clinic admin, staff without a profile) is an error, never silently
   turned into a trainer.

@@ -194,36 +194,66 @@ def _check_cells(row: ImportRow, catalogue: _Catalogue, today: dt.date) -> None:
         )
 
 
-def _existing_accounts(emails: Iterable[str]) -> dict[str, User]:
-    """Accounts that own any of `emails`, as login or as a further address (2 queries)."""
+# Why an address that an account holds does not identify a trainer. Only an account's verified
+# primary address does: anyone can add someone else's address to their own account, unverified
+# or as a further address, and must not receive that person's imported qualifications.
+UNVERIFIED_ADDRESS = (
+    "An account uses this address but has not verified it, so the import cannot tell whose it "
+    "is. Ask the trainer to confirm the address from the mail they were sent (or to sign in "
+    "and send it again), then upload the file again; or use the address they have verified."
+)
+SECONDARY_ADDRESS = (
+    "This is a further address of an account, not the one it signs in with. The import "
+    "matches a trainer by their account's main (primary) address only: use that address."
+)
+
+
+def _existing_accounts(
+    emails: Iterable[str], *, lock: bool = False
+) -> tuple[dict[str, User], dict[str, str]]:
+    """The accounts whose verified primary address is one of `emails`, and why each other
+    address that an account holds cannot be imported (2 queries, case-insensitive).
+
+    `lock` keeps the matched addresses as they are until the import commits (confirm).
+    """
     emails = sorted(set(emails))
-    found: dict[str, User] = {}
-    users = (
-        User.objects.annotate(email_lower=Lower("email"))
-        .filter(email_lower__in=emails)
-        .select_related("trainer_profile")
-    )
-    for user in users:
-        found[user.email_lower] = user
+    matched: dict[str, User] = {}
+    refused: dict[str, str] = {}
     addresses = (
         EmailAddress.objects.annotate(email_lower=Lower("email"))
         .filter(email_lower__in=emails)
         .select_related("user__trainer_profile")
+        .order_by("pk")
     )
+    if lock:
+        addresses = addresses.select_for_update(of=("self",))
     for address in addresses:
-        found.setdefault(address.email_lower, address.user)
-    return found
+        if address.verified and address.primary:
+            matched[address.email_lower] = address.user
+        elif address.verified:
+            refused[address.email_lower] = SECONDARY_ADDRESS
+        else:
+            refused.setdefault(address.email_lower, UNVERIFIED_ADDRESS)
+    # An account's login without an EmailAddress row (createsuperuser makes those) is unverified.
+    logins = User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=emails)
+    for email_lower in logins.values_list("email_lower", flat=True):
+        refused.setdefault(email_lower, UNVERIFIED_ADDRESS)
+    return matched, {email: why for email, why in refused.items() if email not in matched}
 
 
-def _check_people(rows: list[ImportRow]) -> None:
-    accounts = _existing_accounts(row.email for row in rows if row.email)
+def _check_people(rows: list[ImportRow], *, lock: bool = False) -> None:
+    accounts, refused = _existing_accounts(
+        (row.email for row in rows if row.email and not row.misaligned), lock=lock
+    )
     first_name_row: dict[str, ImportRow] = {}
     for row in rows:
         if not row.email or row.misaligned:
             continue
         user = accounts.get(row.email)
-        row.has_account = user is not None
-        if user is None:
+        row.has_account = user is not None or row.email in refused
+        if row.email in refused:
+            row.error("email", refused[row.email])
+        elif user is None:
             if not row.name:
                 row.error("name", "Enter the trainer's full name: this row creates a new account.")
         elif not user.is_active:
@@ -311,8 +341,12 @@ def _check_records(rows: list[ImportRow]) -> None:
             )
 
 
-def validate(*, text: str, filename: str, sha256: str) -> ImportPreview:
-    """Every check, read-only, in a fixed number of queries whatever the number of rows."""
+def validate(*, text: str, filename: str, sha256: str, lock: bool = False) -> ImportPreview:
+    """Every check, read-only, in a fixed number of queries whatever the number of rows.
+
+    `lock` (the confirm step, inside its transaction) holds the matched e-mail addresses
+    until the import commits, so none can change between this check and the writes.
+    """
     preview = ImportPreview(filename=filename, sha256=sha256, text=text)
     records = read_records(text, preview)
     if records is None:
@@ -347,6 +381,6 @@ def validate(*, text: str, filename: str, sha256: str) -> ImportPreview:
     for row in preview.rows:
         if not row.misaligned:
             _check_cells(row, catalogue, today)
-    _check_people(preview.rows)
+    _check_people(preview.rows, lock=lock)
     _check_records(preview.rows)
     return preview

@@ -52,7 +52,7 @@ def trainers_import_apply(
     """Import a previewed file: everything or nothing, after checking it all again."""
     try:
         with transaction.atomic():
-            preview = validate(text=text, filename=filename, sha256=sha256)
+            preview = validate(text=text, filename=filename, sha256=sha256, lock=True)
             if not preview.is_valid:
                 raise DomainError(
                     "Nothing was imported: the file is no longer valid (the catalogue or the "

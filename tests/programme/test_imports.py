@@ -401,3 +401,104 @@ def test_preview_queries_do_not_grow_with_rows(catalogue, trainer_user):
         return len(queries)
 
     assert count(3) == count(300) == 7
+
+
+# --- Which account an address identifies: its verified primary address only ---------------
+
+
+def _claim_address(user, email, *, verified, primary):
+    """`user` holds `email` as allauth records it (a sign-up, or an address added later)."""
+    if primary:
+        EmailAddress.objects.filter(user=user, primary=True).update(primary=False)
+    return EmailAddress.objects.create(user=user, email=email, verified=verified, primary=primary)
+
+
+def _row_for(email):
+    return HEADER + f"{email},Vic Victim,l3-personal-training,,V-1,2024-01-01,\n"
+
+
+def test_an_unverified_primary_address_is_not_matched(staff_client, catalogue):
+    user = factories.UserFactory(email="victim@example.org", verified_email=False)
+    factories.TrainerProfileFactory(user=user)
+    _claim_address(user, "victim@example.org", verified=False, primary=True)
+
+    response = upload(staff_client, _row_for("Victim@Example.org"))
+
+    assert not response.context["preview"].is_valid
+    assert "has not verified it" in row_messages(response, 2)
+    assert response.context["new_trainers"] == []
+
+
+def test_an_unverified_secondary_address_is_not_matched(staff_client, catalogue, trainer_user):
+    # A trainer adds someone else's address to their own account and never verifies it.
+    _claim_address(trainer_user, "victim@example.org", verified=False, primary=False)
+
+    response = upload(staff_client, _row_for("victim@example.org"))
+
+    assert not response.context["preview"].is_valid
+    assert "has not verified it" in row_messages(response, 2)
+    assert response.context["preview"].rows[0].trainer is None
+
+
+def test_a_verified_secondary_address_is_not_matched(staff_client, catalogue, trainer_user):
+    _claim_address(trainer_user, "second@example.org", verified=True, primary=False)
+
+    response = upload(staff_client, _row_for("SECOND@example.org"))
+
+    assert not response.context["preview"].is_valid
+    assert "not the one it signs in with" in row_messages(response, 2)
+    assert response.context["preview"].rows[0].trainer is None
+
+
+def test_a_login_address_without_a_verified_record_is_not_matched(staff_client, catalogue):
+    # createsuperuser (or the shell) makes an account without allauth's EmailAddress row.
+    user = factories.TrainerProfileFactory(user__verified_email=False).user
+
+    response = upload(staff_client, _row_for(user.email))
+
+    assert "has not verified it" in row_messages(response, 2)
+
+
+def test_a_verified_primary_address_matches_whatever_its_case(
+    staff_client, catalogue, trainer_user, other_trainer_user
+):
+    # Someone else holding the same address unverified changes nothing: the verified one wins.
+    _claim_address(other_trainer_user, trainer_user.email.upper(), verified=False, primary=False)
+
+    response = upload(staff_client, _row_for(trainer_user.email.upper()))
+
+    preview = response.context["preview"]
+    assert preview.is_valid
+    assert preview.rows[0].trainer == trainer_user.trainer_profile
+    staff_client.post(CONFIRM_URL, {"sha256": preview.sha256})
+    assert TrainerQualification.objects.get().trainer == trainer_user.trainer_profile
+
+
+def test_confirm_refuses_an_address_that_stopped_being_verified_primary(
+    staff_client, catalogue, trainer_user, other_trainer_user
+):
+    preview = upload(staff_client, _row_for(trainer_user.email)).context["preview"]
+    assert preview.is_valid
+    # Between preview and confirm the address becomes a further, unverified one.
+    EmailAddress.objects.filter(email=trainer_user.email).update(verified=False, primary=False)
+
+    response = staff_client.post(CONFIRM_URL, {"sha256": preview.sha256})
+
+    assert response.status_code == 200
+    assert b"Nothing was imported" in response.content
+    assert "has not verified it" in row_messages(response, 2)
+    assert not TrainerQualification.objects.exists()
+
+
+def test_confirm_refuses_a_new_address_claimed_by_an_account_since_the_preview(
+    staff_client, catalogue, trainer_user
+):
+    preview = upload(staff_client, _row_for("newcomer@example.org")).context["preview"]
+    assert preview.new_trainers == [("newcomer@example.org", "Vic Victim")]
+    _claim_address(trainer_user, "newcomer@example.org", verified=False, primary=False)
+
+    response = staff_client.post(CONFIRM_URL, {"sha256": preview.sha256})
+
+    assert "has not verified it" in row_messages(response, 2)
+    assert not User.objects.filter(email="newcomer@example.org").exists()
+    assert not TrainerQualification.objects.exists()
