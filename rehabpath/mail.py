@@ -120,23 +120,45 @@ def mail_give_up(delivery_id: int) -> None:
 
 
 def _render(delivery: MailDelivery) -> EmailMultiAlternatives:
-    context = {
-        "recipient": delivery.recipient,
-        "site_url": settings.SITE_URL,
-        **delivery.context,
-    }
+    context = {"recipient": delivery.recipient, **delivery.context}
     builder = CONTEXT_BUILDERS.get(delivery.template)
     if builder is not None:
         context.update(builder(delivery))
     prefix = f"emails/{delivery.template}"
-    subject = " ".join(render_to_string(f"{prefix}_subject.txt", context).split())
-    text = render_to_string(f"{prefix}_body.txt", context)
-    html = render_to_string(f"{prefix}_body.html", context)
+    return render_email(
+        subject_template=f"{prefix}_subject.txt",
+        text_template=f"{prefix}_body.txt",
+        html_template=f"{prefix}_body.html",
+        context=context,
+        to=[delivery.recipient.email],
+    )
+
+
+def render_email(
+    *,
+    subject_template: str,
+    text_template: str,
+    html_template: str,
+    context: dict[str, Any],
+    to: list[str],
+    headers: dict[str, str] | None = None,
+) -> EmailMultiAlternatives:
+    """One e-mail in text and HTML: the project's own mails and allauth's (trainers.adapters).
+
+    The subject and the text part are rendered by the "text" template engine, which does not
+    HTML-escape: a plain-text mail shows "O'Brien & Co" as typed. The HTML part is escaped as
+    any page is.
+    """
+    context = {"site_url": settings.SITE_URL, **context}
+    subject = " ".join(render_to_string(subject_template, context, using="text").split())
+    text = render_to_string(text_template, context, using="text")
+    html = render_to_string(html_template, context)
     message = EmailMultiAlternatives(
         subject=f"[RehabPath] {subject}",
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[delivery.recipient.email],
+        to=to,
+        headers=headers,
     )
     message.attach_alternative(html, "text/html")
     return message

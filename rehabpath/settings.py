@@ -107,6 +107,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The plain-text parts and subjects of e-mails: the same templates, not HTML-escaped
+        # ("O'Brien & Co", never "O&#x27;Brien &amp; Co"). rehabpath.mail renders them here.
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 # --- Database -----------------------------------------------------------------------------
