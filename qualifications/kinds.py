@@ -39,6 +39,7 @@ QUALIFICATION = RecordKind(
     slug="qualification",
     label="Qualification",
     plural="Qualifications",
+    in_sentence="qualification",
     noun="a qualification",
     audit_name="qualification",
     model=TrainerQualification,

@@ -29,6 +29,7 @@ def mail_record_decision(*, record: VerifiableRecord) -> None:
         context={
             "outcome": record.status,
             "kind_label": kind.label,
+            "kind_in_sentence": kind.in_sentence,
             "record_label": str(record),
             "reason": record.rejection_reason,
             "record_path": kind.url("detail", record),

@@ -38,8 +38,11 @@ def _no_warnings(records: list[Any], held: list[Any] | None) -> dict[int, list[s
 @dataclass(frozen=True)
 class RecordKind:
     slug: str  # in URLs: /verification/<slug>/<public_id>/
-    label: str
+    label: str  # on its own: "DBS check"
     plural: str
+    # Inside a sentence, as written there: "your DBS check", "your insurance". Never derived
+    # with .lower(), which turns "DBS" into "dbs".
+    in_sentence: str
     noun: str  # "Add <noun>"
     audit_name: str  # audit actions read "<audit_name>.<verb>"
     # A concrete VerifiableRecord subclass. Typed Any: each declares its own `trainer`, which

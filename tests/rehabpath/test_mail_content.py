@@ -3,10 +3,22 @@
 import pytest
 from django.core import mail
 
+from rehabpath.audit import Actor
+from rehabpath.celery import app as celery_app
 from rehabpath.mail import mail_deliver, mail_enqueue
 from rehabpath.models import MailDelivery
+from tests import factories
+from trainers.services import record_reject
 
 AWKWARD = "O'Brien & <Co>"
+
+
+@pytest.fixture
+def eager_tasks():
+    """Deliver mails in-process when the transaction commits."""
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
 
 
 @pytest.fixture
@@ -58,3 +70,21 @@ def test_the_account_claim_mail_names_who_invited_them_as_typed(awkward_user):
 
     assert f"{AWKWARD} has added your qualifications" in message.body
     assert "O&#x27;Brien &amp; &lt;Co&gt; has added" in _html(message)
+
+
+@pytest.mark.parametrize(
+    ("factory", "in_sentence"),
+    [("DBSCheckFactory", "DBS check"), ("InsuranceFactory", "insurance")],
+)
+def test_a_record_decision_mail_names_the_kind_as_written_in_a_sentence(
+    factory, in_sentence, staff_user, eager_tasks, django_capture_on_commit_callbacks
+):
+    record = getattr(factories, factory)()
+    with django_capture_on_commit_callbacks(execute=True):
+        record_reject(record=record, actor=Actor.for_user(staff_user), reason="Illegible.")
+    [message] = mail.outbox
+
+    assert message.subject.endswith(f"Your {in_sentence} needs attention")
+    assert f"could not verify your {in_sentence} " in message.body
+    assert f"could not verify your {in_sentence} " in _html(message)
+    assert "your dbs" not in message.body
