@@ -22,6 +22,7 @@ from trainers.services import record_reject, record_verify
 CONTEXT = {
     "outcome": "verified",
     "kind_label": "Qualification",
+    "kind_in_sentence": "qualification",
     "record_label": "Level 3 Certificate in Personal Training",
     "reason": "",
     "record_path": "/qualifications/records/x/",

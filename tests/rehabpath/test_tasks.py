@@ -14,6 +14,7 @@ from rehabpath.tasks import BaseTask, clear_expired_sessions, deliver_mail
 CONTEXT = {
     "outcome": "verified",
     "kind_label": "Qualification",
+    "kind_in_sentence": "qualification",
     "record_label": "Level 3 Certificate in Personal Training",
     "reason": "",
     "record_path": "/qualifications/records/x/",

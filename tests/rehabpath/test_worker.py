@@ -129,6 +129,7 @@ def test_a_real_worker_sends_a_mail_once_when_the_task_is_delivered_twice(worker
         context={
             "outcome": "verified",
             "kind_label": "Qualification",
+            "kind_in_sentence": "qualification",
             "record_label": str(record),
             "reason": "",
             "record_path": "/",
