@@ -25,7 +25,7 @@ PORT ?= 8000
 BIND ?= 127.0.0.1:$(PORT)
 URL := http://$(subst 0.0.0.0,127.0.0.1,$(BIND))/
 
-.PHONY: install run test lint typecheck format collectstatic clean system-packages
+.PHONY: install run test lint typecheck format collectstatic clean system-packages bench
 
 # The Debian packages the suite needs (WeasyPrint's libraries, fonts, poppler, Chromium):
 # installed when missing if we are root or have password-less sudo, else the exact apt-get line.
@@ -72,6 +72,13 @@ collectstatic: install
 # Uses DATABASE_URL / REDIS_URL when set (CI sets both); SQLite and the embedded broker otherwise.
 test: system-packages collectstatic
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The load benchmark (docs/PERFORMANCE.md): gunicorn and wrk against a generated programme in
+# PostgreSQL. BENCH_TRAINERS (10000), BENCH_SECONDS (10 a page), BENCH_DATABASE_URL,
+# BENCH_REDIS_URL, BENCH_OUTPUT: see scripts/bench/run.py and the README.
+bench: collectstatic
+	@WITH_BENCH_TOOLS=1 bash scripts/system-packages.sh
+	$(BIN)/python scripts/bench/run.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,7 +1,7 @@
-"""Liveness of the two things the app cannot work without: the database and the broker."""
+"""Health: the process answers (/livez), and the database and broker it needs (/healthz)."""
 
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -41,3 +41,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
     )
+
+
+@never_cache
+@require_GET
+def livez(request: HttpRequest) -> HttpResponse:
+    """ "ok" when this process answers, whatever the database: a liveness probe.
+
+    It reads nothing and says nothing else, so it is safe in public. Requests pass through the
+    whole middleware stack, which makes it the benchmark's bare view (`make bench`): the
+    ceiling every page is compared with.
+    """
+    return HttpResponse("ok", content_type="text/plain")

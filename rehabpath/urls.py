@@ -10,6 +10,7 @@ admin.site.site_title = "RehabPath admin"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("livez", health.livez, name="livez"),
     path("audit/", views.audit_log, name="audit_log"),
     path("accounts/", include("allauth.urls")),
     path("trainers/", include("trainers.urls")),

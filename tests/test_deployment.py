@@ -53,6 +53,12 @@ def gunicorn_variables() -> set[str]:
     return set(re.findall(r"os\.environ\.get\(\s*[\"']([A-Z][A-Z0-9_]*)[\"']", source))
 
 
+def bench_variables() -> set[str]:
+    """What `make bench` reads (scripts/bench/run.py): documented in the README's bench table."""
+    source = _read("scripts/bench/run.py")
+    return set(re.findall(r"env\.get\(\s*\"(BENCH_[A-Z0-9_]*)\"", source))
+
+
 def configuration_variables() -> set[str]:
     return settings_variables() | gunicorn_variables()
 
@@ -166,7 +172,15 @@ def test_env_example_lists_exactly_the_variables_the_configuration_reads():
 def test_readme_table_documents_every_variable():
     documented = readme_variables()
     assert configuration_variables() - documented == set(), "missing from README.md"
-    assert documented - configuration_variables() - COMPOSE_ONLY - TOOL_ONLY == set(), "stale"
+    assert (
+        documented - configuration_variables() - COMPOSE_ONLY - TOOL_ONLY - bench_variables()
+        == (set())
+    ), "stale"
+
+
+def test_readme_documents_every_benchmark_variable():
+    assert {"BENCH_TRAINERS", "BENCH_SECONDS"} <= bench_variables()
+    assert bench_variables() - readme_variables() == set()
 
 
 def test_dockerfile_installs_from_the_lock_as_a_non_root_user():
@@ -211,4 +225,5 @@ def test_healthz_answers_plain_http_when_https_is_enforced(client, settings):
     # Health probes run inside the container over HTTP; a redirect would fail them.
     settings.SECURE_SSL_REDIRECT = True
     assert client.get("/healthz").status_code == 200
+    assert client.get("/livez").status_code == 200
     assert client.get("/accounts/login/").status_code == 301

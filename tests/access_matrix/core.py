@@ -1,8 +1,9 @@
 """The project's own core URLs: the dashboard, the audit log, the health check, the admin.
 
-Every signed-in role has a dashboard. The audit log is for programme staff only. /healthz is
-public (load balancers and the container health check call it). The admin index is for
-programme staff; anyone else is sent to the admin login, which goes through allauth (302).
+Every signed-in role has a dashboard. The audit log is for programme staff only. /healthz and
+/livez are public (load balancers, the container health check and probes call them). The
+admin index is for programme staff; anyone else is sent to the admin login, which goes
+through allauth (302).
 """
 
 from tests.access_matrix import LOGIN, AccessCase
@@ -38,6 +39,7 @@ CASES = [
     AccessCase("home", EVERY_ROLE),
     AccessCase("audit_log", STAFF_ONLY),
     AccessCase("healthz", PUBLIC),
+    AccessCase("livez", PUBLIC),
     AccessCase("admin:index", ADMIN),
     AccessCase("admin_login", ADMIN_LOGIN),
 ]

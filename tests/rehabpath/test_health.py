@@ -56,3 +56,16 @@ def test_healthz_is_503_when_the_database_is_down(client, db):
 def test_healthz_needs_no_login_and_accepts_only_get(client, db):
     assert client.post("/healthz").status_code == 405
     assert client.get("/healthz").status_code == 200
+
+
+def test_livez_says_ok_and_nothing_else_without_touching_the_database(
+    client, db, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        response = client.get("/livez")
+
+    assert response.status_code == 200
+    assert response.content == b"ok"
+    assert response["Content-Type"] == "text/plain"
+    assert "no-cache" in response["Cache-Control"]
+    assert client.post("/livez").status_code == 405
