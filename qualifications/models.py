@@ -249,6 +249,12 @@ class CPDActivity(TrainerOwned):
     def __str__(self) -> str:
         return f"{day_label(self.date)} {self.title}"
 
+    def clean(self) -> None:
+        # The earliest-date rule of every record (0202 for 2020 is a slip); a date that far
+        # back also has no CPD year to count in. "Not in the future" is the service's check.
+        if error := check_date(self.date, "The date"):
+            raise ValidationError({"date": error})
+
 
 class CPDGapExplanation(TrainerOwned):
     """A trainer's explanation of a run of months without CPD (HCPC asks for one per gap).

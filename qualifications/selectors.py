@@ -24,6 +24,7 @@ from qualifications.scoring import (
     score_cpd_year,
 )
 from trainers.models import EvidenceFile, TrainerProfile
+from trainers.rules import EARLIEST_RECORD_DATE
 
 
 def active_rules() -> Rules:
@@ -59,6 +60,8 @@ def cpd_year_choices(profile: TrainerProfile, today: dt.date | None = None) -> l
     today = today or timezone.localdate()
     first = CPDActivity.objects.filter(trainer=profile).aggregate(first=Min("date"))["first"]
     earliest = min(d for d in (first, profile.cpd_year_start, today) if d is not None)
+    # An activity saved before the earliest-date rule existed is not a year to look back on.
+    earliest = max(earliest, EARLIEST_RECORD_DATE)
     return list(reversed(cpd_years_between(profile.cpd_year_start, earliest, today)))
 
 
@@ -82,7 +85,13 @@ def cpd_summary_for(
 
 
 def cpd_year_of(profile: TrainerProfile, day: dt.date) -> CPDYear:
-    """The CPD year an activity of `day` counts in (no query)."""
+    """The CPD year an activity of `day` counts in (no query).
+
+    A day before the earliest-date rule (saved before the rule existed) is shown in the first
+    CPD year there is: year 1 has no CPD year before it, and the trainer's next edit must fix
+    the date anyway.
+    """
+    day = max(day, EARLIEST_RECORD_DATE)
     return cpd_year_containing(profile.cpd_year_start, day)
 
 

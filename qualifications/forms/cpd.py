@@ -18,6 +18,7 @@ from rehabpath.forms import form_field
 from trainers.evidence import ALLOWED_TYPES, CheckedUpload, size_limit_label
 from trainers.forms import EvidenceField
 from trainers.models import EvidenceFile
+from trainers.rules import EARLIEST_RECORD_DATE, check_date
 
 
 class EvidenceNameChoiceField(forms.ModelMultipleChoiceField[EvidenceFile]):
@@ -125,6 +126,7 @@ class CPDActivityForm(forms.ModelForm[CPDActivity]):
             *CPDActivity.Type.choices,
         ]
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.fields["date"].widget.attrs["min"] = EARLIEST_RECORD_DATE.isoformat()
         self.fields["evidence"].help_text = (
             f"A certificate of attendance, a programme or your notes: {ALLOWED_TYPES}, up to "
             f"{size_limit_label()} each, at most {settings.EVIDENCE_MAX_FILES} files per activity."
@@ -183,6 +185,13 @@ class CPDYearForm(forms.Form):
         return self.years[self.cleaned_data["year"]] if self.is_valid() else None
 
 
+def _plausible(day: dt.date, what: str) -> dt.date:
+    """The earliest-date rule of every record (trainers.rules), as a form field's error."""
+    if error := check_date(day, what):
+        raise error
+    return day
+
+
 class PortfolioPeriodForm(forms.Form):
     start = forms.DateField(
         label="From",
@@ -200,6 +209,17 @@ class PortfolioPeriodForm(forms.Form):
             "invalid": "Enter a real date.",
         },
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("start", "end"):
+            self.fields[name].widget.attrs["min"] = EARLIEST_RECORD_DATE.isoformat()
+
+    def clean_start(self) -> dt.date:
+        return _plausible(self.cleaned_data["start"], "The first day of the period")
+
+    def clean_end(self) -> dt.date:
+        return _plausible(self.cleaned_data["end"], "The last day of the period")
 
     def clean(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -266,6 +286,13 @@ class PortfolioExportForm(PortfolioPeriodForm):
         return []
 
 
+def _past_day(day: dt.date) -> dt.date:
+    """A gap lies between the earliest day a record may have and today."""
+    if not EARLIEST_RECORD_DATE <= day <= timezone.localdate():
+        raise ValidationError("A gap lies between 1950 and today.", code="out_of_range")
+    return day
+
+
 MONTHS = [(n, dt.date(2024, n, 1).strftime("%B")) for n in range(1, 13)]
 
 
@@ -289,6 +316,12 @@ class CPDYearStartForm(forms.Form):
 class GapExplanationForm(forms.Form):
     start = forms.DateField(widget=forms.HiddenInput)
     end = forms.DateField(widget=forms.HiddenInput)
+
+    def clean_start(self) -> dt.date:
+        return _past_day(self.cleaned_data["start"])
+
+    def clean_end(self) -> dt.date:
+        return _past_day(self.cleaned_data["end"])
     text = forms.CharField(
         label="Why there was no CPD in these months",
         required=False,

@@ -30,6 +30,7 @@ from rehabpath.formats import day_label
 from rehabpath.tasks import TRANSIENT_ERRORS
 from trainers.access import is_owner
 from trainers.models import TrainerProfile
+from trainers.rules import check_date
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,9 @@ RENDER_FAILED = (
 SYSTEM = "portfolio export"
 
 
+PERIOD_DAYS = {"start": "The first day of the period", "end": "The last day of the period"}
+
+
 def _check_period(start: dt.date, end: dt.date, today: dt.date) -> None:
     if start > end:
         raise DomainError(
@@ -58,6 +62,9 @@ def _check_period(start: dt.date, end: dt.date, today: dt.date) -> None:
         )
     if start > today:
         raise DomainError("The period cannot start in the future.", field="start")
+    for day, field in ((start, "start"), (end, "end")):
+        if error := check_date(day, PERIOD_DAYS[field]):
+            raise DomainError(" ".join(error.messages), field=field)
     if (end - start).days > MAX_PERIOD_DAYS:
         raise DomainError("Choose a period of at most 10 years.", field="start")
 

@@ -563,6 +563,44 @@ def test_a_period_that_ends_before_it_starts_is_explained(client_for, trainer_us
     assert not PortfolioExport.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "start,end,field,message",
+    [
+        ("0001-01-01", "0001-12-31", "start", "The first day of the period is before 1950"),
+        ("1949-06-01", "1950-05-31", "start", "The first day of the period is before 1950"),
+        ("9999-01-01", "9999-12-31", "start", "The period cannot start in the future."),
+    ],
+)
+def test_a_period_outside_the_supported_dates_is_explained(
+    client_for, trainer_user, log, eager, start, end, field, message
+):
+    client = client_for(trainer_user)
+
+    response = _post(client, log, "pdf", eager=eager, start=start, end=end, reflections=[])
+
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors[field])
+    assert not PortfolioExport.objects.exists()
+    assert client.get(reverse(URL), {"start": start, "end": end}).status_code == 200
+
+
+def test_the_service_refuses_a_period_before_1950(trainer_user):
+    from qualifications.services.portfolio import portfolio_export_request
+    from rehabpath.audit import Actor
+    from rehabpath.errors import DomainError
+
+    with pytest.raises(DomainError, match="before 1950"):
+        portfolio_export_request(
+            actor=Actor.for_user(trainer_user),
+            profile=trainer_user.trainer_profile,
+            start=dt.date(1, 1, 1),
+            end=dt.date(1, 12, 31),
+            fmt="pdf",
+            reflections=[],
+            practice_summary="",
+        )
+
+
 def test_reflections_of_someone_elses_activity_cannot_be_smuggled_in(client_for, trainer_user, log):
     stranger = factories.CPDActivityFactory(date=dt.date(2026, 6, 1))
     response = _post(client_for(trainer_user), log, "pdf", reflections=[str(stranger.public_id)])

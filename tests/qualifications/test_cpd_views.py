@@ -153,6 +153,49 @@ def test_a_date_in_the_future_is_refused(client_for, trainer_user):
     assert not CPDActivity.objects.exists()
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "1949-12-31"])
+def test_a_date_before_1950_is_refused_like_any_record_date(client_for, trainer_user, day):
+    response = client_for(trainer_user).post(reverse("qualifications:cpd_add"), _form(date=day))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["date"] == ["The date is before 1950: check the year."]
+    assert not CPDActivity.objects.exists()
+
+
+def test_the_service_refuses_a_date_before_1950_too(trainer_user):
+    from qualifications.services.cpd import CPDActivityData, cpd_activity_create
+    from rehabpath.audit import Actor
+    from rehabpath.errors import DomainError
+
+    data = CPDActivityData(
+        date=dt.date(1, 1, 1),
+        title="Slip",
+        activity_type="reading",
+        hours=Decimal("1"),
+        what_i_did="Read.",
+        what_i_learnt="Things.",
+        how_it_benefits="Better sessions.",
+    )
+    with pytest.raises(DomainError) as refused:
+        cpd_activity_create(
+            actor=Actor.for_user(trainer_user), trainer=trainer_user.trainer_profile, data=data
+        )
+    assert (refused.value.field, refused.value.message) == (
+        "date",
+        "The date is before 1950: check the year.",
+    )
+
+
+def test_progress_and_log_pages_survive_an_activity_saved_before_the_date_rule(
+    client_for, trainer_user
+):
+    factories.CPDActivityFactory(trainer=trainer_user.trainer_profile, date=dt.date(1, 1, 1))
+    client = client_for(trainer_user)
+
+    assert client.get(reverse("qualifications:cpd_progress")).status_code == 200
+    assert client.get(reverse("qualifications:cpd_list")).status_code == 200
+
+
 def test_a_bad_evidence_file_is_refused_and_nothing_is_saved(client_for, trainer_user):
     fake = SimpleUploadedFile("notes.pdf", b"<html><script>alert(1)</script>", "application/pdf")
     response = client_for(trainer_user).post(

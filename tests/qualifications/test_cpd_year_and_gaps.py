@@ -210,6 +210,18 @@ def test_only_a_real_gap_can_be_explained(client_for, trainer_user, gappy):
     assert client.get(reverse("qualifications:cpd_gap_explain")).status_code == 404
 
 
+@pytest.mark.parametrize(
+    "start,end",
+    [("0001-01-01", "0001-12-31"), ("9999-01-01", "9999-12-31"), ("2026-01-01", "9999-12-31")],
+)
+def test_a_gap_outside_the_supported_dates_is_no_gap(client_for, trainer_user, start, end):
+    client = client_for(trainer_user)
+    url = reverse("qualifications:cpd_gap_explain")
+
+    assert client.get(url, {"start": start, "end": end}).status_code == 404
+    assert client.post(url, {"start": start, "end": end, "text": "x"}).status_code == 404
+
+
 def test_gap_explanations_go_into_the_portfolio_pdf_and_csv(trainer_user, gappy):
     CPDGapExplanation.objects.create(
         trainer=gappy, start=dt.date(2026, 4, 21), end=dt.date(2026, 9, 2), text="Parental leave."
