@@ -1,5 +1,6 @@
 from django.urls import URLPattern, path
 
+from programme.directory import urls as directory_urls
 from programme.imports import views as import_views
 
 app_name = "programme"
@@ -13,3 +14,6 @@ urlpatterns += [
         "staff/import/template.csv", import_views.bulk_import_template, name="bulk_import_template"
     ),
 ]
+
+# The trainer directory: search, each trainer's page, suspend and reinstate (programme staff).
+urlpatterns += directory_urls.urlpatterns

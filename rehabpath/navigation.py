@@ -27,6 +27,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         frozenset({Role.TRAINER}),
         also_under=("/qualifications/records/", "/trainers/evidence/"),
     ),
+    NavItem("Trainers", "programme:trainer_directory", frozenset({Role.STAFF})),
     NavItem("Verification", "trainers:verification_queue", frozenset({Role.STAFF})),
     NavItem("Audit log", "audit_log", frozenset({Role.STAFF})),
     NavItem("Catalogue", "admin:index", frozenset({Role.STAFF})),

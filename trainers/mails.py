@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from rehabpath.mail import context_builder, mail_enqueue
 from rehabpath.models import MailDelivery, User
-from trainers.models import VerifiableRecord
+from trainers.models import TrainerProfile, VerifiableRecord
 from trainers.records import kind_of
 
 
@@ -34,6 +34,22 @@ def mail_record_decision(*, record: VerifiableRecord) -> None:
             "reason": record.rejection_reason,
             "record_path": kind.url("detail", record),
         },
+    )
+
+
+def mail_trainer_status(*, trainer: TrainerProfile) -> None:
+    """Tell the trainer that staff suspended or reinstated them, and why.
+
+    One mail per change: the milestone is the time of the change, so a retried task never
+    sends it twice while a later suspension gets its own mail.
+    """
+    changed_at = trainer.status_changed_at or timezone.now()
+    mail_enqueue(
+        recipient=trainer.user,
+        subject_key=f"trainer_status:{trainer.public_id}",
+        milestone=f"{trainer.status}:{changed_at:%Y%m%dT%H%M%S%f}",
+        template="trainer_status",
+        context={"status": trainer.status, "reason": trainer.status_reason},
     )
 
 

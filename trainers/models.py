@@ -28,6 +28,10 @@ class TrainerProfile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="trainer_profile"
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    # Why and when programme staff last suspended or reinstated the trainer (the audit log
+    # holds the whole history; these are what the trainer's own dashboard says).
+    status_reason = models.TextField(blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
     # The CPD year runs from this anniversary (day and month); defaults to joining.
     cpd_year_start = models.DateField(default=timezone.localdate)
     practice_summary = models.TextField(

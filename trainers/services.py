@@ -1,4 +1,5 @@
-"""Writes to a trainer's verifiable records: create, update, evidence, verify, reject.
+"""Writes to a trainer's verifiable records (create, update, evidence, verify, reject) and to
+the trainer's standing on the programme (suspend, reinstate).
 
 Every service is generic over the registered record kinds (trainers.records), runs in
 one transaction with its evidence files, writes an audit event and raises `DomainError` with a
@@ -11,14 +12,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from rehabpath.audit import Actor, record_event
 from rehabpath.errors import DomainError
 from trainers.access import is_owner
 from trainers.evidence import CheckedUpload, atomic_with_evidence, evidence_attach, evidence_detach
-from trainers.mails import mail_record_decision
+from trainers.mails import mail_record_decision, mail_trainer_status
 from trainers.models import (
     EvidenceFile,
     TrainerProfile,
@@ -370,3 +371,71 @@ def _refresh(record: VerifiableRecord, locked: VerifiableRecord) -> None:
     record._state.fields_cache.clear()
     if hasattr(record, "_prefetched_objects_cache"):
         record._prefetched_objects_cache.clear()
+
+
+# --- The trainer's standing on the programme ------------------------------------------------
+
+
+def trainer_suspend(*, trainer: TrainerProfile, actor: Actor, reason: str) -> TrainerProfile:
+    """Programme staff suspend a trainer: clinics then see them as not eligible.
+
+    The reason is required: the trainer reads it on their dashboard and in the mail.
+    """
+    return _trainer_status_change(
+        trainer=trainer, actor=actor, reason=reason, to=TrainerProfile.Status.SUSPENDED
+    )
+
+
+def trainer_reinstate(*, trainer: TrainerProfile, actor: Actor, reason: str) -> TrainerProfile:
+    """Programme staff lift a suspension; the reason is required as for `trainer_suspend`."""
+    return _trainer_status_change(
+        trainer=trainer, actor=actor, reason=reason, to=TrainerProfile.Status.ACTIVE
+    )
+
+
+STATUS_VERBS = {
+    TrainerProfile.Status.SUSPENDED: "suspend",
+    TrainerProfile.Status.ACTIVE: "reinstate",
+}
+
+
+def _trainer_status_change(
+    *, trainer: TrainerProfile, actor: Actor, reason: str, to: TrainerProfile.Status
+) -> TrainerProfile:
+    verb = STATUS_VERBS[to]
+    reason = reason.strip()
+    if not actor.person().is_staff:
+        raise DomainError(f"Only programme staff can {verb} a trainer.")
+    if is_owner(actor.user, trainer):
+        raise DomainError(
+            f"You cannot {verb} yourself. Another member of programme staff must do it."
+        )
+    if not reason:
+        raise DomainError(f"Give the reason to {verb} this trainer: they read it.")
+    with transaction.atomic():
+        # Under the row lock: two members of staff acting at once cannot both change it.
+        locked = (
+            TrainerProfile.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .get(pk=trainer.pk)
+        )
+        if locked.status == to:
+            state = "suspended" if to == TrainerProfile.Status.SUSPENDED else "active"
+            raise DomainError(f"{locked.user.name or locked.user.email} is already {state}.")
+        before = locked.status
+        locked.status = to
+        locked.status_reason = reason
+        locked.status_changed_at = timezone.now()
+        locked.save(update_fields=["status", "status_reason", "status_changed_at"])
+        record_event(
+            actor=actor,
+            action=f"trainer.{verb}",
+            target=locked,
+            before={"status": before},
+            after={"status": to.value, "trainer": locked.user.email},
+            reason=reason,
+        )
+        mail_trainer_status(trainer=locked)
+    for name in ("status", "status_reason", "status_changed_at"):
+        setattr(trainer, name, getattr(locked, name))
+    return trainer
