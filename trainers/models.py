@@ -30,7 +30,8 @@ class TrainerProfile(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     # Why and when programme staff last suspended or reinstated the trainer (the audit log
     # holds the whole history; these are what the trainer's own dashboard says).
-    status_reason = models.TextField(blank=True)
+    # db_default too: bulk writers (the benchmark generator's COPY) may leave the column out.
+    status_reason = models.TextField(blank=True, default="", db_default="")
     status_changed_at = models.DateTimeField(null=True, blank=True)
     # The CPD year runs from this anniversary (day and month); defaults to joining.
     cpd_year_start = models.DateField(default=timezone.localdate)
