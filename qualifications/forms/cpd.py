@@ -316,12 +316,6 @@ class CPDYearStartForm(forms.Form):
 class GapExplanationForm(forms.Form):
     start = forms.DateField(widget=forms.HiddenInput)
     end = forms.DateField(widget=forms.HiddenInput)
-
-    def clean_start(self) -> dt.date:
-        return _past_day(self.cleaned_data["start"])
-
-    def clean_end(self) -> dt.date:
-        return _past_day(self.cleaned_data["end"])
     text = forms.CharField(
         label="Why there was no CPD in these months",
         required=False,
@@ -334,3 +328,9 @@ class GapExplanationForm(forms.Form):
         ),
         error_messages={"max_length": "Keep the explanation to %(limit_value)d characters."},
     )
+
+    def clean_start(self) -> dt.date:
+        return _past_day(self.cleaned_data["start"])
+
+    def clean_end(self) -> dt.date:
+        return _past_day(self.cleaned_data["end"])
