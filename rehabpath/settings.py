@@ -140,6 +140,16 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
+    # allauth counts failed logins (the lockout) and rate limits in this cache. A local-memory
+    # cache is one per process: with gunicorn's workers each counting on its own, the lockout
+    # after 5 wrong passwords lets through 5 per worker. Refused in production unless asked for
+    # (a single process, or the build step that only collects static files).
+    if not DEBUG and not _strict_bool("ALLOW_LOCAL_CACHE", False):
+        raise environ.ImproperlyConfigured(
+            "Set REDIS_URL: without it the cache is local to each web process, and the login "
+            "lockout and rate limits would count per process. Set ALLOW_LOCAL_CACHE=true only "
+            "for a single process or a build step."
+        )
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Auth ---------------------------------------------------------------------------------

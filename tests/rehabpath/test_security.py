@@ -2,6 +2,9 @@
 (pyproject's [tool.pytest.ini_options] env: DEBUG off, a real SECRET_KEY)."""
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -98,3 +101,46 @@ def test_failed_logins_are_counted_in_redis_where_every_web_process_sees_them(cl
     prefix = settings.CACHES["default"]["KEY_PREFIX"]
     keys = [key.decode() for key in other_process.scan_iter(f"{prefix}:*")]
     assert any("login_failed" in key for key in keys), keys
+
+
+def _load_settings(**overrides):
+    """Import the settings in a fresh interpreter with the suite's environment and `overrides`
+    (None removes a variable)."""
+    env = {**os.environ, "DEBUG": "false"}
+    for name, value in overrides.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return subprocess.run(  # noqa: S603 - fixed argv, our own interpreter
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=Path(settings.BASE_DIR),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_production_settings_refuse_a_cache_local_to_each_process():
+    result = _load_settings(REDIS_URL=None, ALLOW_LOCAL_CACHE=None)
+
+    assert result.returncode != 0
+    assert "Set REDIS_URL" in result.stderr
+    assert "ImproperlyConfigured" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"REDIS_URL": None, "ALLOW_LOCAL_CACHE": "true"},  # one process, or a build step
+        {"REDIS_URL": None, "ALLOW_LOCAL_CACHE": None, "DEBUG": "true"},  # development
+        {"REDIS_URL": "redis://127.0.0.1:6379/0", "ALLOW_LOCAL_CACHE": None},  # production
+    ],
+    ids=["allowed", "debug", "redis"],
+)
+def test_a_shared_cache_or_an_explicit_allowance_loads_the_settings(overrides):
+    result = _load_settings(**overrides)
+
+    assert result.returncode == 0, result.stderr
