@@ -171,6 +171,8 @@ ACCOUNT_ADAPTER = "trainers.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "rehabpath.forms.SignupDetailsForm"
+# allauth's sign-up form, answering a taken address as slowly as a new one (no timing oracle).
+ACCOUNT_FORMS = {"signup": "rehabpath.signup.SignupForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True

@@ -6,6 +6,7 @@ from html.parser import HTMLParser
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.usersessions.models import UserSession
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.contrib.sessions.models import Session
 from django.core import mail
 
@@ -320,3 +321,40 @@ def test_no_mail_goes_out_for_a_plain_login(client, trainer_user):
     _log_in(client, trainer_user.email)
 
     assert mail.outbox == []
+
+
+# --- Sign-up takes as long for a taken address as for a new one ----------------------------
+
+
+class CountingHasher(MD5PasswordHasher):
+    """The suite's fast hasher, counting how often a password is hashed."""
+
+    calls = 0
+
+    def encode(self, password, salt):
+        type(self).calls += 1
+        return super().encode(password, salt)
+
+
+@pytest.fixture
+def counting_hasher(settings):
+    settings.PASSWORD_HASHERS = [f"{__name__}.CountingHasher"]
+    CountingHasher.calls = 0
+    return CountingHasher
+
+
+@pytest.mark.parametrize("taken", [False, True], ids=["new address", "taken address"])
+def test_signup_hashes_the_password_once_whether_or_not_the_address_is_taken(
+    client, db, counting_hasher, mailoutbox, taken
+):
+    if taken:
+        factories.UserFactory(email="ada@example.org")
+    counting_hasher.calls = 0
+
+    response = _sign_up(client)
+
+    # The same answer, and the same hashing work: the time tells nothing either.
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/confirm-email/"
+    assert counting_hasher.calls == 1
+    assert User.objects.filter(email="ada@example.org").count() == 1
