@@ -1,22 +1,24 @@
-"""Send holders of privileged roles to MFA setup until they have a second factor."""
+"""Middleware: the MFA requirement of privileged roles, and throttled session tracking."""
 
+import hashlib
+import time
 from collections.abc import Callable
 
-from allauth.mfa.models import Authenticator
-from allauth.mfa.utils import is_mfa_enabled
+from allauth.usersessions.internal import usersessionkit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 
 from rehabpath.models import User
-from rehabpath.roles import PRIVILEGED_ROLES, roles_of
+from rehabpath.roles import PRIVILEGED_ROLES, has_second_factor, roles_of
 
 # Paths a user without MFA can still reach: setting MFA up, signing out, health, assets.
-ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/verify/")
-# What counts as a second factor. Recovery codes only back one of these up.
-SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/livez", "/verify/")
+# How often a signed-in session's "last seen" (and address, browser) is written.
+ACTIVITY_INTERVAL_SECONDS = 5 * 60
 
 
 def mfa_waived(user: User | AnonymousUser) -> bool:
@@ -35,7 +37,8 @@ class RequireMFAMiddleware:
             and not request.path.startswith(ALLOWED_PREFIXES)
             and roles_of(user) & PRIVILEGED_ROLES
             and not mfa_waived(user)
-            and not is_mfa_enabled(user, types=SECOND_FACTORS)
+            and isinstance(user, User)
+            and not has_second_factor(user)
         ):
             messages.warning(
                 request,
@@ -43,4 +46,33 @@ class RequireMFAMiddleware:
                 "a second factor. Set up an authenticator app or a passkey to continue.",
             )
             return redirect("mfa_index")
+        return self.get_response(request)
+
+
+class UserSessionActivityMiddleware:
+    """allauth's session tracking (the "your sessions" list), at most once per interval.
+
+    allauth's own middleware reads and rewrites the session's row on every request (five
+    queries, one a write, before any view). Here a cache key per session lets one request in
+    ACTIVITY_INTERVAL_SECONDS through to allauth; the others skip it (one cache read). Signing
+    in still records the session at once (allauth does that on login); "last seen" is at most
+    that late.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
+        key = session.session_key if session is not None else None
+        if user is not None and user.is_authenticated and key:
+            # Hashed: the cache never holds a usable session key. The time of the last write
+            # is the value (not only the key's expiry) so that the interval is this clock's.
+            marker = "usersession-seen:" + hashlib.sha256(key.encode()).hexdigest()
+            now = time.time()
+            last = cache.get(marker)
+            if not isinstance(last, float) or now - last >= ACTIVITY_INTERVAL_SECONDS:
+                cache.set(marker, now, timeout=ACTIVITY_INTERVAL_SECONDS * 2)
+                usersessionkit.track_activity(request, user=user, session=session)
         return self.get_response(request)

@@ -8,6 +8,7 @@
 
 from enum import StrEnum
 
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import AnonymousUser
 
 from rehabpath.models import User
@@ -33,10 +34,40 @@ ROLE_LABELS = {
 
 # Roles whose holders must have a second factor before they can use the app.
 PRIVILEGED_ROLES = frozenset({Role.MENTOR, Role.CLINIC_ADMIN, Role.STAFF})
+# What counts as a second factor. Recovery codes only back one of these up.
+SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+
+
+def remember_roles(
+    user: User, *, trainer: bool, mentor: bool, clinic_admin: bool, second_factor: bool
+) -> None:
+    """Keep on the user object what the backend loaded with it (`rehabpath.auth`): roles_of
+    and has_second_factor then ask the database nothing for the rest of the request."""
+    roles = {
+        role
+        for role, held in (
+            (Role.TRAINER, trainer),
+            (Role.MENTOR, mentor),
+            (Role.CLINIC_ADMIN, clinic_admin),
+            (Role.STAFF, user.is_staff),
+        )
+        if held
+    }
+    setattr(user, "_rehabpath_roles", frozenset(roles))  # noqa: B010 - per request, not a field
+    setattr(user, "_rehabpath_second_factor", second_factor)  # noqa: B010
+
+
+def has_second_factor(user: User) -> bool:
+    known: bool | None = getattr(user, "_rehabpath_second_factor", None)
+    if known is None:
+        known = Authenticator.objects.filter(user=user, type__in=SECOND_FACTORS).exists()
+        setattr(user, "_rehabpath_second_factor", known)  # noqa: B010
+    return known
 
 
 def roles_of(user: User | AnonymousUser) -> frozenset[Role]:
-    """The roles a user holds, computed once per user object (one query)."""
+    """The roles a user holds: loaded with the signed-in user (`rehabpath.auth`), else
+    computed once per user object (one query)."""
     if not user.is_authenticated or not user.is_active:
         return frozenset()
     cached: frozenset[Role] | None = getattr(user, "_rehabpath_roles", None)

@@ -85,7 +85,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "rehabpath.middleware.UserSessionActivityMiddleware",
     "rehabpath.middleware.RequireMFAMiddleware",
 ]
 
@@ -139,6 +139,8 @@ if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
+    # Sessions are read from Redis (written through to the database): no query a request.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # allauth counts failed logins (the lockout) and rate limits in this cache. A local-memory
     # cache is one per process: with gunicorn's workers each counting on its own, the lockout
@@ -151,12 +153,15 @@ else:
             "for a single process or a build step."
         )
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # A per-process cache would keep a signed-out session alive in the other workers.
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "rehabpath.User"
+# Django's and allauth's backends, loading the signed-in user with their roles in one query.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "rehabpath.auth.ModelBackend",
+    "rehabpath.auth.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
