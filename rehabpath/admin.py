@@ -26,10 +26,19 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import connection, models, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.functional import cached_property
 
-from rehabpath.audit import Actor, record_event
+from rehabpath.audit import (
+    Actor,
+    audit_actions,
+    audit_target_types,
+    record_event,
+    register_audit_action,
+)
 from rehabpath.models import AuditEvent, MailDelivery, User
 
 ADMIN_REASON = "Changed in the admin"
@@ -161,8 +170,22 @@ class SafeAutocomplete(BaseModelAdmin[Any]):
         return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[arg-type]
 
 
+ADMIN_VERBS = {"add": "added in the admin", "change": "changed in the admin"}
+ADMIN_VERBS["delete"] = "deleted in the admin"
+
+
 class AuditedAdmin(SafeAutocomplete, admin.ModelAdmin[Any]):
     """Writes an AuditEvent for every add, change and delete made through this admin."""
+
+    def __init__(self, model: type[models.Model], admin_site: admin.AdminSite) -> None:
+        super().__init__(model, admin_site)
+        # The audit log's filters offer what this admin (and its inlines) can write.
+        for target in (model, *(inline.model for inline in self.inlines)):
+            name = str(target._meta.verbose_name).capitalize()
+            for verb, words in ADMIN_VERBS.items():
+                register_audit_action(
+                    f"{target._meta.model_name}.{verb}", f"{name} {words}", target=target
+                )
 
     def audit(
         self,
@@ -335,11 +358,51 @@ class ReadOnlyStaffAdmin(admin.ModelAdmin[Any]):
         return False
 
 
+class AuditActionFilter(admin.SimpleListFilter):
+    """The registered actions as choices: no SELECT DISTINCT over the whole log."""
+
+    title = "action"
+    parameter_name = "action"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(action.code, action.label) for action in audit_actions()]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
+class AuditTargetTypeFilter(admin.SimpleListFilter):
+    title = "target type"
+    parameter_name = "target_type"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return audit_target_types()
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(target_type=self.value()) if self.value() else queryset
+
+
+class CappedCountPaginator(Paginator[Any]):
+    """Counts at most COUNT_CAP rows: a COUNT(*) of the whole log grows with it."""
+
+    COUNT_CAP = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        rows: QuerySet[Any] = self.object_list  # type: ignore[assignment]
+        return rows[: self.COUNT_CAP].count()
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyStaffAdmin):
     list_display = ["occurred_at", "actor_label", "action", "target_type", "target_label"]
-    list_filter = ["action", "target_type"]
-    search_fields = ["actor_label", "target_label", "target_id", "reason"]
+    list_filter = [AuditActionFilter, AuditTargetTypeFilter]
+    # Exact values only, each served by an index (rehabpath.models.AuditEvent.Meta.indexes);
+    # a substring search would read every row. The audit log page has the same filters.
+    search_fields = ["=actor_label", "=target_id"]
+    search_help_text = "An actor's whole e-mail address, or a target id."
+    show_full_result_count = False
+    paginator = CappedCountPaginator
 
 
 @admin.register(MailDelivery)

@@ -103,3 +103,50 @@ def record_event(
         reason=reason,
         ip_address=actor.ip_address,
     )
+
+
+# --- The kinds of event, registered by the apps that write them ----------------------------
+# The audit log's filters offer these as choices with plain labels (no free-text search over
+# the whole table). An event whose action nobody registered is still listed, by its code.
+
+
+@dataclass(frozen=True)
+class AuditAction:
+    code: str  # "<subject>.<verb>", as record_event writes it
+    label: str  # plain words: "Qualification verified"
+    target_type: str = ""  # the target model's label_lower ("qualifications.cpdactivity")
+
+
+_ACTIONS: dict[str, AuditAction] = {}
+
+
+def register_audit_action(
+    code: str, label: str, *, target: type[models.Model] | None = None
+) -> None:
+    """Make an action a choice of the audit log's filters (apps call it in ready())."""
+    target_type = target._meta.label_lower if target is not None else ""
+    _ACTIONS[code] = AuditAction(code, label, target_type)
+
+
+def audit_actions() -> list[AuditAction]:
+    return sorted(_ACTIONS.values(), key=lambda action: (action.label.lower(), action.code))
+
+
+def audit_action_label(code: str) -> str:
+    action = _ACTIONS.get(code)
+    return action.label if action is not None else code
+
+
+def audit_target_types() -> list[tuple[str, str]]:
+    """The target types of the registered actions, with their models' names."""
+    from django.apps import apps
+
+    types = {}
+    for action in _ACTIONS.values():
+        if action.target_type and action.target_type not in types:
+            try:
+                model = apps.get_model(action.target_type)
+            except LookupError:
+                continue
+            types[action.target_type] = str(model._meta.verbose_name).capitalize()
+    return sorted(types.items(), key=lambda item: item[1].lower())

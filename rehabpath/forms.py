@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from rehabpath.audit import audit_actions, audit_target_types
 from rehabpath.dates import day_after
 from rehabpath.models import AuditEvent, User
 
@@ -39,16 +40,37 @@ class SignupDetailsForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(required=False, label="Action")
-    actor = forms.CharField(required=False, label="Actor email")
-    target_type = forms.CharField(required=False, label="Target type")
-    target_id = forms.CharField(required=False, label="Target id")
+    """The audit log's filters: choices and exact values, each served by an index.
+
+    No free-text search: `icontains` over the whole log is a scan of every row. Actions and
+    target types are the ones the apps register (`rehabpath.audit.register_audit_action`).
+    """
+
+    action = forms.ChoiceField(required=False, label="Action")
+    actor = forms.EmailField(
+        required=False, label="Actor e-mail", help_text="The whole address, as it was then."
+    )
+    target_type = forms.ChoiceField(required=False, label="Target type")
+    target_id = forms.CharField(
+        required=False, label="Target id", help_text="The record's id, as the log shows it."
+    )
     since = forms.DateField(
         required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
     )
     until = forms.DateField(
         required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        form_field(self, "action", forms.ChoiceField).choices = [
+            ("", "Any action"),
+            *((a.code, a.label) for a in audit_actions()),
+        ]
+        form_field(self, "target_type", forms.ChoiceField).choices = [
+            ("", "Any target"),
+            *audit_target_types(),
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -59,11 +81,12 @@ class AuditFilterForm(forms.Form):
     def filter(self, events: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
         data = self.cleaned_data
         if data["action"]:
-            events = events.filter(action__icontains=data["action"].strip())
+            events = events.filter(action=data["action"])
         if data["actor"]:
-            events = events.filter(actor_label__icontains=data["actor"].strip())
+            # People are recorded by their address, which RehabPath keeps in lower case.
+            events = events.filter(actor_label=data["actor"].strip().lower())
         if data["target_type"]:
-            events = events.filter(target_type__icontains=data["target_type"].strip())
+            events = events.filter(target_type=data["target_type"])
         if data["target_id"]:
             events = events.filter(target_id=data["target_id"].strip())
         # The log shows UTC times, so its days are UTC days too.

@@ -41,6 +41,13 @@ def _isolated_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _sessions_from_the_cache(settings):
+    """Sessions as production keeps them (REDIS_URL: cached_db), with or without Redis here:
+    the query counts pinned in the suite are production's whatever the machine."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+
+@pytest.fixture(autouse=True)
 def _evidence_root(settings, tmp_path):
     # Uploaded evidence goes to a throwaway folder, never to var/.
     settings.STORAGES = {

@@ -20,6 +20,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from rehabpath.audit import register_audit_action
 from rehabpath.formats import day_label
 from trainers.models import VerifiableRecord
 
@@ -85,6 +86,21 @@ def register_record_kind(kind: RecordKind) -> None:
     if existing is not None and existing != kind:
         raise ValueError(f"Another record kind is already registered as {kind.slug!r}")
     _KINDS[kind.slug] = kind
+    for verb, label in RECORD_AUDIT_VERBS.items():
+        register_audit_action(
+            f"{kind.audit_name}.{verb}", f"{kind.label} {label}", target=kind.model
+        )
+
+
+# The audit actions every record kind writes (trainers.services), as the audit log names them.
+RECORD_AUDIT_VERBS = {
+    "create": "added",
+    "update": "changed",
+    "evidence_add": "evidence added",
+    "evidence_remove": "evidence removed",
+    "verify": "verified",
+    "reject": "rejected",
+}
 
 
 def record_kinds() -> list[RecordKind]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 
+from rehabpath.audit import audit_action_label
 from rehabpath.models import AuditEvent
 
 register = template.Library()
@@ -47,3 +48,9 @@ def audit_changes(event: AuditEvent) -> list[Change]:
             )
         )
     return changes
+
+
+@register.filter
+def audit_action(code: str) -> str:
+    """An action in plain words, as its app registered it (the code when nobody did)."""
+    return audit_action_label(code)

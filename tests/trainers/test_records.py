@@ -283,9 +283,9 @@ def test_records_page_query_count_does_not_grow_with_records(
         assert client.get(url).status_code == 200
 
 
-# session, user, user session (3), roles, MFA check, profile, 3 record kinds + 3 evidence
-# prefetches, the prerequisites of the qualification types.
-QUERIES_RECORDS_PAGE = 16
+# the user (with roles, second factor and profile: rehabpath.auth), 3 record kinds + 3
+# evidence prefetches, the prerequisites of the qualification types.
+QUERIES_RECORDS_PAGE = 8
 
 
 def test_nav_shows_my_records_to_trainers_only(client_for, trainer_user, staff_user):

@@ -105,9 +105,9 @@ def test_queue_query_count_does_not_grow_with_rows(
     assert len(response.context["rows"]) == 3 * per_kind
 
 
-# session, user, user session (3), roles, MFA check; 3 record kinds + 3 evidence prefetches;
-# prerequisites of the qualification types and what the trainers concerned hold.
-QUERIES_QUEUE = 17
+# the user (with roles and second factor: rehabpath.auth); 3 record kinds + 3 evidence
+# prefetches; prerequisites of the qualification types and what the trainers concerned hold.
+QUERIES_QUEUE = 9
 
 
 def test_queue_is_for_staff_only(client_for, trainer_user):
