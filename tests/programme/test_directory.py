@@ -155,9 +155,9 @@ def test_directory_query_count_does_not_grow_with_trainers(
         client.get(reverse(DIRECTORY), {"q": "person", "after": str(cursor)})
 
 
-# session, user, user session (savepoint, read, write, release, user), roles, MFA check;
-# the page; pending counts of 3 record kinds, over the page's trainers only.
-QUERIES_DIRECTORY = 13
+# the user (with roles and second factor: rehabpath.auth); the page; pending counts of 3
+# record kinds, over the page's trainers only.
+QUERIES_DIRECTORY = 5
 
 
 def test_directory_never_counts_or_offsets(client_for, staff_user):
@@ -286,10 +286,10 @@ def test_trainer_page_query_count_does_not_grow(
         client.get(detail_url(profile))
 
 
-# session, user, user session (5), roles, MFA check; the profile; 3 kinds x (rows, evidence)
+# the user (with roles and second factor: rehabpath.auth); the profile; 3 kinds x (rows, evidence)
 # and the qualifications' prerequisites; the ids of CPD activities, gap explanations and
 # exports; the history page; the CPD summary (policy, activities, their areas, the areas).
-QUERIES_TRAINER_PAGE = 25
+QUERIES_TRAINER_PAGE = 17
 
 
 def test_an_unknown_trainer_is_404(client_for, staff_user):
