@@ -1,7 +1,7 @@
 """Forms for a trainer's records (with their evidence) and for staff verification."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -26,8 +26,9 @@ from trainers.models import (
     VerifiableRecord,
     VerificationMethod,
 )
-from trainers.records import today
+from trainers.records import record_kinds, today
 from trainers.rules import validate_not_future
+from trainers.selectors import QueueFilters, QueueSort
 
 
 class DateInput(forms.DateInput):
@@ -291,3 +292,37 @@ class RejectForm(forms.Form):
         if not reason:
             raise ValidationError("Give the reason for rejecting this record.", code="required")
         return reason
+
+
+class QueueFilterForm(forms.Form):
+    """The verification queue's filters and order; anything unknown reads as "any"."""
+
+    AGES = [
+        ("", "Any age"),
+        ("5", "Older than 5 days"),
+        ("14", "Older than 14 days"),
+        ("30", "Older than 30 days"),
+    ]
+    EVIDENCE = [("", "With or without"), ("yes", "Has evidence"), ("no", "No evidence")]
+
+    kind = forms.ChoiceField(label="Kind", required=False)
+    age = forms.ChoiceField(label="Waiting", required=False, choices=AGES)
+    evidence = forms.ChoiceField(label="Evidence", required=False, choices=EVIDENCE)
+    sort = forms.ChoiceField(label="Order", required=False, choices=QueueSort.choices)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The kinds the apps registered, in the queue's order.
+        field = cast(forms.ChoiceField, self.fields["kind"])
+        field.choices = [("", "Every kind")] + [(k.slug, k.plural) for k in record_kinds()]
+
+    def filters(self) -> QueueFilters:
+        if not self.is_valid():
+            return QueueFilters()
+        data = self.cleaned_data
+        return QueueFilters(
+            kind=data["kind"],
+            older_than_days=int(data["age"]) if data["age"] else None,
+            has_evidence={"yes": True, "no": False}.get(data["evidence"]),
+            sort=QueueSort(data["sort"] or QueueSort.OLDEST),
+        )

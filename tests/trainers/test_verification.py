@@ -68,8 +68,8 @@ def test_queue_lists_every_pending_record_oldest_first(client_for, staff_user, t
     response = client_for(staff_user).get(reverse("trainers:verification_queue"))
     assert response.status_code == 200
     rows = response.context["rows"]
-    assert [row["record"] for row in rows] == [oldest, middle, newest]
-    assert [row["kind"].slug for row in rows] == ["dbs", "qualification", "insurance"]
+    assert [row.record for row in rows] == [oldest, middle, newest]
+    assert [row.kind.slug for row in rows] == ["dbs", "qualification", "insurance"]
     text = response.content.decode()
     assert trainer_user.name in text
     evidence = middle.evidence.get()
@@ -102,12 +102,13 @@ def test_queue_query_count_does_not_grow_with_rows(
             attach(record, good_pdf(), good_pdf("second.pdf"))
     with django_assert_num_queries(QUERIES_QUEUE):
         response = client.get(url)
-    assert len(response.context["rows"]) == 3 * per_kind
+    assert len(response.context["rows"]) == min(3 * per_kind, 25)  # a page at most
 
 
-# the user (with roles and second factor: rehabpath.auth); 3 record kinds + 3 evidence
-# prefetches; prerequisites of the qualification types and what the trainers concerned hold.
-QUERIES_QUEUE = 9
+# the user (with roles and second factor: rehabpath.auth); one count of every kind's pending
+# rows; 3 record kinds + 3 evidence prefetches; prerequisites of the qualification types and
+# what the trainers concerned hold.
+QUERIES_QUEUE = 10
 
 
 def test_queue_is_for_staff_only(client_for, trainer_user):

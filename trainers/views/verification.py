@@ -13,8 +13,8 @@ from rehabpath.errors import DomainError
 from rehabpath.http import AuthenticatedHttpRequest
 from rehabpath.models import AuditEvent
 from rehabpath.roles import Role
-from trainers.access import get_trainer_record_for_user, is_owner
-from trainers.forms import RejectForm, VerifyForm
+from trainers.access import get_trainer_record_for_user
+from trainers.forms import QueueFilterForm, RejectForm, VerifyForm
 from trainers.models import VerificationStatus
 from trainers.records import (
     RecordKind,
@@ -31,11 +31,30 @@ OWN_RECORD = "This is your own record. Another member of programme staff must ve
 
 @role_required(Role.STAFF)
 def verification_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
-    rows = pending_records()
-    for row in rows:
-        row["review_url"] = row["kind"].url_for_review(row["record"])
-        row["own"] = is_owner(request.user, row["record"])
-    return render(request, "trainers/verification_queue.html", {"rows": rows})
+    form = QueueFilterForm(request.GET)
+    filters = form.filters()
+    page = pending_records(
+        user=request.user,
+        filters=filters,
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+    )
+    query = request.GET.copy()
+    for name in ("after", "before"):
+        query.pop(name, None)
+    filtered = bool(filters.kind or filters.older_than_days or filters.has_evidence is not None)
+    return render(
+        request,
+        "trainers/verification_queue.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": page.rows,
+            "filters": filters,
+            "filtered": filtered,
+            "query": query.urlencode(),
+        },
+    )
 
 
 @role_required(Role.STAFF)
