@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from qualifications.models import TrainerQualification
 from tests import factories
 from tests.trainers.test_evidence import attach
 from tests.trainers.uploads import good_pdf
@@ -116,14 +117,14 @@ def _pending_records(count: int) -> list:
         factories.InsuranceFactory,
         factories.DBSCheckFactory,
     )
-    prerequisite = factories.QualificationTypeFactory()
+    prerequisite = factories.QualificationTypeFactory.create()
     records = []
     for n in range(count):
         profile = factories.TrainerProfileFactory()
-        record = factories_by_turn[n % 3](
+        record = factories_by_turn[n % 3].create(
             trainer=profile, submitted_at=ago(30) + dt.timedelta(seconds=n)
         )
-        if n % 3 == 0:
+        if isinstance(record, TrainerQualification):
             record.qualification_type.prerequisites.add(prerequisite)
         attach(record, good_pdf(), good_pdf("second.pdf"))
         records.append(record)
