@@ -183,12 +183,12 @@ def test_query_count_does_not_grow_with_pending_records(
         queue(client, kind="qualification", age="5", evidence="yes", sort="newest")
 
 
-# session, user, user session (savepoint, read, write, release, user), roles, MFA check; one
-# count of every kind's matching rows; per kind its rows and their evidence (6); the
-# prerequisites of the page's qualification types and what their trainers hold (2).
-QUERIES_QUEUE = 18
+# the user (with roles and second factor: rehabpath.auth); one count of every kind's matching
+# rows; per kind its rows and their evidence (6); the prerequisites of the page's
+# qualification types and what their trainers hold (2).
+QUERIES_QUEUE = 10
 # One kind: the count, its rows and their evidence, the prerequisites (2).
-QUERIES_QUEUE_ONE_KIND = 14
+QUERIES_QUEUE_ONE_KIND = 6
 
 
 @pytest.mark.parametrize("count", [6, 40])
