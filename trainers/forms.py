@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from django.http import QueryDict
 
 from rehabpath.forms import form_field
 from trainers.evidence import (
@@ -26,7 +27,7 @@ from trainers.models import (
     VerifiableRecord,
     VerificationMethod,
 )
-from trainers.records import record_kinds, today
+from trainers.records import record_fingerprint, record_kinds, today
 from trainers.rules import validate_not_future
 from trainers.selectors import QueueFilters, QueueSort
 
@@ -72,6 +73,33 @@ class EvidenceField(forms.FileField):
         return validate_uploads([upload for upload in cleaned if upload])
 
 
+FINGERPRINT = "fingerprint"
+
+
+def add_fingerprint(form: forms.BaseForm, fingerprint: str) -> None:
+    """Carry the fingerprint of the row as the edit form showed it (trainers.records)."""
+    form.fields[FINGERPRINT] = forms.CharField(
+        widget=forms.HiddenInput, required=False, initial=fingerprint
+    )
+
+
+def posted_fingerprint(form: forms.BaseForm) -> str | None:
+    """The fingerprint the page was opened with; None when the post carried none."""
+    value: str = form.cleaned_data.get(FINGERPRINT) or ""
+    return value or None
+
+
+def renew_fingerprint(form: forms.BaseForm, fingerprint: str) -> None:
+    """After a stale save was refused: the page shows the user's input again, now against the
+    row as it is, so saving again is a deliberate choice to keep what is on screen."""
+    if isinstance(form.data, QueryDict):
+        data = form.data.copy()  # a mutable copy
+        data[FINGERPRINT] = fingerprint
+        form.data = data
+    else:
+        form.data = {**form.data, FINGERPRINT: fingerprint}
+
+
 class EvidenceChoiceField(forms.ModelMultipleChoiceField[EvidenceFile]):
     def label_from_instance(self, obj: EvidenceFile) -> str:
         return f"{obj.original_name} ({obj.size // 1024 or 1} KB)"
@@ -90,6 +118,8 @@ class RecordForm[R: VerifiableRecord](forms.ModelForm[R]):
         self.trainer = trainer
         super().__init__(*args, **kwargs)
         self.current_evidence = list(self.instance.evidence.all()) if self.instance.pk else []
+        if self.instance.pk:  # the record as loaded, before the posted values touch it
+            add_fingerprint(self, record_fingerprint(self.instance))
         if self.instance.pk:
             self.fields["evidence"].label = "Add evidence files"
         if self.current_evidence:

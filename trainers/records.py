@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rehabpath.audit import register_audit_action
+from rehabpath.errors import DomainError
 from rehabpath.formats import day_label
 from trainers.models import VerifiableRecord
 
@@ -193,15 +194,48 @@ def record_fingerprint(record: VerifiableRecord) -> str:
     when the record no longer has it, so staff never decide on content they have not seen.
     Uses the prefetched evidence when there is some, else one query.
     """
+    return content_fingerprint(record, kind=kind_of(record).slug, exclude=VERIFICATION_FIELDS)
+
+
+STALE_EDIT = (
+    "This record was changed in another window since you opened it: nothing was saved, so "
+    "that change is not undone. Your changes are still below. Open the record in a new tab to "
+    "see what it holds now, then save again to keep what is on this screen."
+)
+
+
+def check_not_stale(current: str, expected: str | None) -> None:
+    """Refuse a save from a page that showed an older state of the row (`content_fingerprint`
+    then and now). `expected` None: the caller showed nobody the row (a script, the demo)."""
+    if expected is not None and expected != current:
+        raise DomainError(STALE_EDIT, field="fingerprint")
+
+
+def content_fingerprint(
+    obj: models.Model, *, kind: str, exclude: frozenset[str] = frozenset()
+) -> str:
+    """A digest of a trainer's row as a page showed it: its fields, its many-to-many choices
+    (prefetched or one query each) and its evidence files.
+
+    The edit forms carry it too (records, CPD activities): a save from a page that showed an
+    older state is refused instead of silently undoing the change made since.
+    """
     fields = {
-        f.attname: _canonical(getattr(record, f.attname))
-        for f in record._meta.concrete_fields
-        if f.name not in VERIFICATION_FIELDS
+        f.attname: _canonical(getattr(obj, f.attname))
+        for f in obj._meta.concrete_fields
+        if f.name not in exclude
     }
-    evidence = sorted(e.sha256 for e in record.evidence.all())
-    payload = json.dumps(
-        {"kind": kind_of(record).slug, "fields": fields, "evidence": evidence}, sort_keys=True
-    )
+    content: dict[str, Any] = {"kind": kind, "fields": fields}
+    many = {
+        f.name: sorted(related.pk for related in getattr(obj, f.name).all())
+        for f in obj._meta.many_to_many
+        if f.name not in exclude
+    }
+    if many:
+        content["many"] = many
+    evidence = getattr(obj, "evidence", None)
+    content["evidence"] = sorted(e.sha256 for e in evidence.all()) if evidence is not None else []
+    payload = json.dumps(content, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 

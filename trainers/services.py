@@ -27,7 +27,7 @@ from trainers.models import (
     VerificationMethod,
     VerificationStatus,
 )
-from trainers.records import RecordKind, kind_of, record_fingerprint, today
+from trainers.records import RecordKind, check_not_stale, kind_of, record_fingerprint, today
 
 PENDING = VerificationStatus.PENDING
 VERIFIED = VerificationStatus.VERIFIED
@@ -125,8 +125,13 @@ def record_update(
     changes: dict[str, Any],
     add_files: list[CheckedUpload],
     remove_files: list[EvidenceFile],
+    expected_fingerprint: str | None = None,
 ) -> RecordChange:
     """Change a record's fields and evidence in one go.
+
+    `expected_fingerprint` is `record_fingerprint` of the record as the edit form showed it:
+    when the record has changed since (another tab, an evidence upload), nothing is saved and
+    DomainError(field="fingerprint") says so, instead of silently undoing that change.
 
     `changes` may hold every field of the form: only those that differ from the saved record
     are written, and when none does and no file is added or removed nothing is saved or
@@ -139,6 +144,8 @@ def record_update(
         locked = _locked(record)
         if not is_owner(actor.user, locked):
             raise DomainError("Only the trainer can change their own record.")
+        # Under the row lock, which a concurrent edit or decision also takes.
+        check_not_stale(record_fingerprint(locked), expected_fingerprint)
         before = {name: getattr(locked, name) for name in changes}
         changed = {name: value for name, value in changes.items() if before[name] != value}
         for name, value in changed.items():

@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from qualifications.models import ConditionArea, CPDActivity
 from qualifications.scoring import CPDYear, fmt_number
-from qualifications.services.cpd import CPDActivityData
+from qualifications.services.cpd import CPDActivityData, cpd_activity_fingerprint
 from rehabpath.formats import day_label
 from rehabpath.forms import form_field
 from trainers.evidence import ALLOWED_TYPES, CheckedUpload, size_limit_label
-from trainers.forms import EvidenceField
+from trainers.forms import EvidenceField, add_fingerprint
 from trainers.models import EvidenceFile
 from trainers.rules import EARLIEST_RECORD_DATE, check_date
 
@@ -141,6 +141,8 @@ class CPDActivityForm(forms.ModelForm[CPDActivity]):
             self.initial.setdefault("date", timezone.localdate())
         if self.instance.pk and not self.is_bound:
             self.initial["hours"] = fmt_number(self.instance.hours)  # 2, not 2.00
+        if self.instance.pk:  # the activity as loaded, before the posted values touch it
+            add_fingerprint(self, cpd_activity_fingerprint(self.instance))
 
     def clean_title(self) -> str:
         title: str = self.cleaned_data["title"]

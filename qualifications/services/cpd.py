@@ -32,6 +32,7 @@ from trainers.evidence import (
     evidence_detach,
 )
 from trainers.models import EvidenceFile, TrainerProfile
+from trainers.records import check_not_stale, content_fingerprint
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,11 @@ def _changed_keys(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     return sorted(k for k in after if not same(k))
 
 
+def cpd_activity_fingerprint(activity: CPDActivity) -> str:
+    """The activity as a page showed it: fields, condition areas, evidence (trainers.records)."""
+    return content_fingerprint(activity, kind="cpd_activity")
+
+
 def cpd_activity_update(
     *,
     actor: Actor,
@@ -168,8 +174,14 @@ def cpd_activity_update(
     data: CPDActivityData,
     add_evidence: list[CheckedUpload] | None = None,
     remove_evidence: list[EvidenceFile] | None = None,
+    expected_fingerprint: str | None = None,
 ) -> bool:
-    """Change an activity; False (nothing saved, nothing audited) when nothing changed."""
+    """Change an activity; False (nothing saved, nothing audited) when nothing changed.
+
+    `expected_fingerprint` is `cpd_activity_fingerprint` of the activity as the edit form
+    showed it: a save from a page older than the activity is refused (DomainError with
+    field "fingerprint") instead of silently undoing the change made since.
+    """
     _check(actor=actor, trainer=activity.trainer, data=data)
     add_evidence = add_evidence or []
     remove_evidence = remove_evidence or []
@@ -181,6 +193,7 @@ def cpd_activity_update(
     with atomic_with_evidence() as written:
         # The lock keeps two edits at once from together passing the evidence limit.
         activity = CPDActivity.objects.select_for_update().get(pk=activity.pk)
+        check_not_stale(cpd_activity_fingerprint(activity), expected_fingerprint)
         existing = activity.evidence.count()
         before = _snapshot(activity, evidence_count=existing)
         old_reflection = _reflection(activity)

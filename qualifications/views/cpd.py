@@ -48,6 +48,7 @@ from qualifications.selectors import (
 from qualifications.services.cpd import (
     cpd_activity_create,
     cpd_activity_delete,
+    cpd_activity_fingerprint,
     cpd_activity_update,
     cpd_practice_summary_update,
     cpd_year_start_update,
@@ -64,6 +65,7 @@ from rehabpath.errors import DomainError
 from rehabpath.http import AuthenticatedHttpRequest
 from rehabpath.roles import Role
 from trainers.access import Access, get_trainer_record_for_user, trainer_profile_of
+from trainers.forms import FINGERPRINT, posted_fingerprint, renew_fingerprint
 from trainers.models import TrainerProfile
 
 PAGE_SIZE = 25
@@ -196,9 +198,15 @@ def cpd_edit(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpRes
                 data=form.data_for_service(),
                 add_evidence=form.new_evidence,
                 remove_evidence=form.removed_evidence,
+                expected_fingerprint=posted_fingerprint(form),
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            if error.field == FINGERPRINT:
+                form.add_error(None, error.message)
+                fresh = CPDActivity.objects.prefetch_related("condition_areas", "evidence")
+                renew_fingerprint(form, cpd_activity_fingerprint(fresh.get(pk=activity.pk)))
+            else:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             if changed:
                 _say_progress(

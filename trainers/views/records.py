@@ -21,9 +21,21 @@ from rehabpath.errors import DomainError
 from rehabpath.http import AuthenticatedHttpRequest
 from rehabpath.roles import Role
 from trainers.access import get_trainer_record_for_user, trainer_profile_of
-from trainers.forms import EvidenceAddForm, RecordForm
+from trainers.forms import (
+    FINGERPRINT,
+    EvidenceAddForm,
+    RecordForm,
+    posted_fingerprint,
+    renew_fingerprint,
+)
 from trainers.models import VerifiableRecord, VerificationStatus
-from trainers.records import RecordKind, record_facts, record_kinds, record_warnings
+from trainers.records import (
+    RecordKind,
+    record_facts,
+    record_fingerprint,
+    record_kinds,
+    record_warnings,
+)
 from trainers.records import verification_summary as summary_of
 from trainers.selectors import trainer_records_by_kind
 from trainers.services import (
@@ -122,9 +134,12 @@ def record_edit(
                 changes=form.record_fields(),
                 add_files=form.files_to_add(),
                 remove_files=form.files_to_remove(),
+                expected_fingerprint=posted_fingerprint(form),
             )
         except DomainError as error:
             form.add_error(None, error.message)
+            if error.field == FINGERPRINT:
+                renew_fingerprint(form, record_fingerprint(kind.queryset().get(pk=record.pk)))
         except OSError:
             form.add_error(None, STORAGE_FAILED)
         else:
