@@ -33,7 +33,9 @@ def _today():
 
 
 def _fingerprint_on(html: str) -> str:
-    return re.search(r'name="fingerprint" value="([0-9a-f]{64})"', html).group(1)
+    match = re.search(r'name="fingerprint" value="([0-9a-f]{64})"', html)
+    assert match, "the edit form carries no fingerprint"
+    return match.group(1)
 
 
 # --- Verifiable records ---------------------------------------------------------------------
