@@ -25,7 +25,7 @@ PORT ?= 8000
 BIND ?= 127.0.0.1:$(PORT)
 URL := http://$(subst 0.0.0.0,127.0.0.1,$(BIND))/
 
-.PHONY: install run test lint typecheck format collectstatic clean system-packages bench
+.PHONY: install run test lint typecheck format collectstatic clean system-packages bench messages
 
 # The Debian packages the suite needs (WeasyPrint's libraries, fonts, poppler, Chromium):
 # installed when missing if we are root or have password-less sudo, else the exact apt-get line.
@@ -94,6 +94,10 @@ typecheck: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Compile the sentence-case wording for allauth's pages (needs gettext's msgfmt); commit the .mo.
+messages:
+	msgfmt --check -o locale/en_GB/LC_MESSAGES/django.mo locale/en_GB/LC_MESSAGES/django.po
 
 clean:
 	rm -rf $(VENV) .tools var/staticfiles .pytest_cache

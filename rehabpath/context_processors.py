@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from rehabpath.models import User
@@ -16,3 +17,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_items": nav_for(user, request.path),
         "user_roles": {r.value for r in roles_of(user)},
     }
+
+
+def brand(request: HttpRequest) -> dict[str, Any]:
+    """The site's name and support address, for pages that tell people whom to ask."""
+    return {"site_name": settings.SITE_NAME, "support_email": settings.SUPPORT_EMAIL}

@@ -149,12 +149,17 @@ def render_email(
     HTML-escape: a plain-text mail shows "O'Brien & Co" as typed. The HTML part is escaped as
     any page is.
     """
-    context = {"site_url": settings.SITE_URL, **context}
+    context = {
+        "site_name": settings.SITE_NAME,
+        "site_url": settings.SITE_URL,
+        "support_email": settings.SUPPORT_EMAIL,
+        **context,
+    }
     subject = " ".join(render_to_string(subject_template, context, using="text").split())
     text = render_to_string(text_template, context, using="text")
     html = render_to_string(html_template, context)
     message = EmailMultiAlternatives(
-        subject=f"[RehabPath] {subject}",
+        subject=f"{settings.EMAIL_SUBJECT_PREFIX}{subject}",
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=to,

@@ -49,6 +49,9 @@ ALLOWED_HOSTS = env.list(
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Who the mails come from and whom people write to: every mail is signed with both.
+SITE_NAME = env.str("SITE_NAME", default="RehabPath")
+SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="support@rehabpath.example")
 
 # Seeded demo accounts log in without MFA only when this is on; refused unless DEBUG.
 DEMO_MODE = _strict_bool("DEMO_MODE", False)
@@ -104,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "rehabpath.context_processors.navigation",
+                "rehabpath.context_processors.brand",
             ],
         },
     },
@@ -184,7 +188,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[RehabPath] "
+# Security notices (password changed or reset, e-mail address changed, a second factor added
+# or removed), each saying when, from which address and browser.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 # Reauthentication (before adding a second factor, viewing recovery codes, changing email) asks
 # for the password or a second factor; allauth's e-mailed one-time code is not offered.
 ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
@@ -243,11 +249,15 @@ if not MAIL_URL:
 MAILERS = {"default": _mailer_from_url(MAIL_URL)}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="RehabPath <no-reply@rehabpath.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Every subject starts with it: the project's mails, allauth's (trainers.adapters) and errors.
+EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
+# locale/en_GB: sentence case for allauth's Title Case pages and buttons (see its django.po).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 # --- Static and evidence files ------------------------------------------------------------
