@@ -25,9 +25,13 @@ class Actor:
     ip_address: str | None = None
 
     @classmethod
-    def from_request(cls, request: HttpRequest) -> "Actor":
-        """The signed-in person making this request, with their address as allauth sees it."""
-        user = request.user
+    def from_request(cls, request: HttpRequest, *, user: User | None = None) -> "Actor":
+        """The signed-in person making this request, with their address as allauth sees it.
+
+        Or `user`, who is not signed in but has proved in this request who they are (with the
+        link of an account claim mailed to them).
+        """
+        user = user or request.user  # type: ignore[assignment]  # request.user: User | Anonymous
         if not isinstance(user, User) or not user.is_authenticated:
             raise PermissionDenied("Sign in to make changes.")
         return cls(ActorKind.USER, user=user, ip_address=_client_ip(request))

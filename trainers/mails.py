@@ -69,5 +69,5 @@ def _claim_context(delivery: MailDelivery) -> dict[str, str]:
     user = delivery.recipient
     token = account_settings.PASSWORD_RESET_TOKEN_GENERATOR().make_token(user)
     key = f"{user_pk_to_url_str(user)}-{token}"
-    path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+    path = reverse("trainers:account_claim", kwargs={"uidb36": "UID", "key": "KEY"})
     return {"claim_url": settings.SITE_URL + path.replace("UID-KEY", quote(key))}

@@ -1,5 +1,6 @@
-"""Writes to a trainer's verifiable records (create, update, evidence, verify, reject) and to
-the trainer's standing on the programme (suspend, reinstate).
+"""Writes to a trainer's verifiable records (create, update, evidence, verify, reject), to
+the trainer's standing on the programme (suspend, reinstate) and the claim of an account the
+bulk import created.
 
 Every service is generic over the registered record kinds (trainers.records), runs in
 one transaction with its evidence files, writes an audit event and raises `DomainError` with a
@@ -11,12 +12,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from allauth.account.adapter import get_adapter
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
 from rehabpath.audit import Actor, record_event
 from rehabpath.errors import DomainError
+from rehabpath.models import User
 from trainers.access import is_owner
 from trainers.evidence import CheckedUpload, atomic_with_evidence, evidence_attach, evidence_detach
 from trainers.mails import mail_record_decision, mail_trainer_status
@@ -446,3 +449,23 @@ def _trainer_status_change(
     for name in ("status", "status_reason", "status_changed_at"):
         setattr(trainer, name, getattr(locked, name))
     return trainer
+
+
+# --- Accounts the bulk import created -----------------------------------------------------
+
+
+def account_claim(*, user: User, password: str, actor: Actor) -> None:
+    """An imported trainer chooses their first password, with the link their claim mail gave.
+
+    The link proves they own the address; an account that has a password is claimed already.
+    """
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.has_usable_password():
+            raise DomainError(
+                "This account already has a password: sign in with it, or use “Forgot your "
+                "password?” on the sign-in page."
+            )
+        get_adapter().set_password(locked, password)  # validated by the form; saves the user
+        record_event(actor=actor, action="account.claim", target=locked)
+    user.refresh_from_db()

@@ -1,7 +1,8 @@
-from django.urls import path, register_converter
+from django.urls import path, re_path, register_converter
 
 from trainers.kinds import DBS, INSURANCE
 from trainers.records import RecordKindConverter
+from trainers.views import claim as claim_views
 from trainers.views import evidence as evidence_views
 from trainers.views import records as record_views
 from trainers.views import verification as verification_views
@@ -26,6 +27,12 @@ urlpatterns = [
         "evidence/<uuid:public_id>/remove/",
         evidence_views.evidence_remove,
         name="evidence_remove",
+    ),
+    # The link of an imported trainer's claim mail: a password-reset key, as allauth's.
+    re_path(
+        r"^claim/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",
+        claim_views.account_claim_view,
+        name="account_claim",
     ),
     path("verification/", verification_views.verification_queue, name="verification_queue"),
     path(

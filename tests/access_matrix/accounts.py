@@ -4,6 +4,9 @@ tests/test_access_matrix.py: allauth's own test suite covers its views).
 Signing in, signing up and resetting a password are open to anyone; a signed-in user who
 opens the login or signup page is sent on to the dashboard (302). Account settings need a
 login. Privileged personas have TOTP, so the MFA requirement lets them through.
+
+The claim page of an imported trainer is open to anyone: the key in its link is the proof.
+With a wrong key everyone sees the same "this link no longer works" page.
 """
 
 from tests.access_matrix import LOGIN, AccessCase
@@ -29,4 +32,9 @@ CASES = [
     AccessCase("account_change_password", ACCOUNT),
     AccessCase("mfa_index", ACCOUNT),
     AccessCase("usersessions_list", ACCOUNT),
+    AccessCase(
+        "trainers:account_claim",
+        OPEN,
+        kwargs=lambda users: {"uidb36": "1", "key": "not-a-valid-key"},
+    ),
 ]

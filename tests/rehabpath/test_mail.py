@@ -177,7 +177,7 @@ def test_imported_trainers_get_a_working_link_to_claim_their_account(
     claims = [m for m in mail.outbox if "account is ready" in m.subject]
     assert len(claims) == 1
     assert claims[0].to == ["new.trainer@example.org"]
-    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", claims[0].body)
+    link = re.search(r"https?://[^/\s]+(/trainers/claim/\S+)", claims[0].body)
     response = client.get(link.group(1), follow=True)
     assert response.status_code == 200
     assert b"password1" in response.content  # the set-a-password form, not "bad token"
