@@ -1,6 +1,9 @@
 """What the e-mails say and how they read: text parts unescaped, HTML parts escaped."""
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.core import mail
 
 from rehabpath.audit import Actor
@@ -88,3 +91,16 @@ def test_a_record_decision_mail_names_the_kind_as_written_in_a_sentence(
     assert f"could not verify your {in_sentence} " in message.body
     assert f"could not verify your {in_sentence} " in _html(message)
     assert "your dbs" not in message.body
+
+
+def _project_mails():
+    root = Path(settings.BASE_DIR) / "templates" / "emails"
+    return sorted(p.name.removesuffix("_subject.txt") for p in root.glob("*_subject.txt"))
+
+
+@pytest.mark.parametrize("name", _project_mails())
+def test_every_project_mail_is_built_on_the_branded_base(name):
+    root = Path(settings.BASE_DIR) / "templates" / "emails"
+    for ext in ("txt", "html"):
+        body = (root / f"{name}_body.{ext}").read_text()
+        assert body.startswith(f'{{% extends "emails/base.{ext}" %}}'), f"{name}_body.{ext}"
