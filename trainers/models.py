@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from trainers.filetypes import extension_for, label_for
+from trainers.filetypes import extension_for, label_for, preview_for
 from trainers.rules import DBS_NUMBER, check_date
 
 EXPIRING_SOON_DAYS = 90
@@ -312,3 +312,8 @@ class EvidenceFile(TrainerOwned):
     @property
     def type_label(self) -> str:
         return label_for(self.mime_type)
+
+    @property
+    def preview(self) -> str:
+        """ "image", "document" (PDF) or "" when the file can only be downloaded."""
+        return preview_for(self.mime_type)

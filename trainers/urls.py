@@ -24,6 +24,11 @@ urlpatterns = [
     ),
     path("evidence/<uuid:public_id>/", evidence_views.evidence_download, name="evidence_download"),
     path(
+        "evidence/<uuid:public_id>/preview/",
+        evidence_views.evidence_preview,
+        name="evidence_preview",
+    ),
+    path(
         "evidence/<uuid:public_id>/remove/",
         evidence_views.evidence_remove,
         name="evidence_remove",

@@ -95,6 +95,8 @@ CASES = [
     AccessCase("trainers:records", OWN_PAGE),
     AccessCase("trainers:verification_queue", STAFF_ONLY),
     AccessCase("trainers:evidence_download", READ, kwargs=_evidence_of_trainer),
+    # A preview has exactly the rights of a download (the file is a PDF, so it has one).
+    AccessCase("trainers:evidence_preview", READ, kwargs=_evidence_of_trainer),
     # The owner's removal redirects to the record (302); staff may not remove (403).
     AccessCase(
         "trainers:evidence_remove",

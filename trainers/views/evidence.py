@@ -1,4 +1,9 @@
-"""Evidence files: served only through this permission-checked view, always as a download."""
+"""Evidence files: served only through these permission-checked views.
+
+A download is always an attachment. A preview (images and PDFs only, for the review page)
+is shown inline but locked down: the content-checked type, nosniff, no caching, a policy that
+gives the file nothing to run or load, and framing by this site only.
+"""
 
 import uuid
 
@@ -7,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from rehabpath.audit import Actor
@@ -14,16 +20,13 @@ from rehabpath.errors import DomainError
 from rehabpath.http import AuthenticatedHttpRequest
 from trainers.access import get_evidence_for_user
 from trainers.evidence import download_name
-from trainers.models import VerifiableRecord
+from trainers.models import EvidenceFile, VerifiableRecord
 from trainers.records import kind_of
 from trainers.services import record_evidence_remove
 from trainers.views.records import warn_back_to_pending
 
 
-@require_GET
-@login_required
-def evidence_download(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    evidence = get_evidence_for_user(request.user, public_id).obj
+def _file_response(evidence: EvidenceFile, *, inline: bool) -> HttpResponse:
     try:
         with evidence.file.open("rb") as handle:
             # At most EVIDENCE_MAX_BYTES: read whole, so no file handle outlives the request.
@@ -32,13 +35,43 @@ def evidence_download(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -
         raise Http404("This file is no longer in storage.") from None
     # The type we detected from the content when it was uploaded, never the name's guess.
     response = HttpResponse(content, content_type=evidence.mime_type)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=download_name(evidence)
+    # "attachment; filename=..." or "inline; filename=...": never None with a file name.
+    response["Content-Disposition"] = (
+        content_disposition_header(as_attachment=not inline, filename=download_name(evidence))
+        or "attachment"
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
+
+
+@require_GET
+@login_required
+def evidence_download(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    evidence = get_evidence_for_user(request.user, public_id).obj
+    response = _file_response(evidence, inline=False)
     # Should a browser render it anyway, it gets no scripts, no plugins and no origin.
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# What a previewed file may do: nothing but be shown, framed by a page of this site. The
+# sandbox gives it no scripts, no forms and an opaque origin; Chromium's PDF viewer still
+# shows a PDF under it (checked with Chromium 156), so images and PDFs share the policy.
+PREVIEW_POLICY = "default-src 'none'; frame-ancestors 'self'; sandbox"
+
+
+@require_GET
+@login_required
+@xframe_options_sameorigin
+def evidence_preview(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """An image or PDF shown inline on the review page; the same rights as a download."""
+    evidence = get_evidence_for_user(request.user, public_id).obj
+    if not evidence.preview:
+        raise Http404("This file has no preview: download it instead.")
+    response = _file_response(evidence, inline=True)
+    response["Content-Security-Policy"] = PREVIEW_POLICY
     return response
 
 
