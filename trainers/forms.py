@@ -1,6 +1,8 @@
 """Forms for a trainer's records (with their evidence) and for staff verification."""
 
 import datetime as dt
+import re
+from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
@@ -28,7 +30,7 @@ from trainers.models import (
     VerificationMethod,
 )
 from trainers.records import record_fingerprint, record_kinds, today
-from trainers.rules import validate_not_future
+from trainers.rules import check_date
 from trainers.selectors import QueueFilters, QueueSort
 
 
@@ -185,6 +187,72 @@ class RecordForm[R: VerifiableRecord](forms.ModelForm[R]):
         return list(self.cleaned_data.get("remove_evidence") or [])
 
 
+POUNDS_EXAMPLE = "for example 5000000, £5,000,000, 5m or 5 million"
+_AMOUNT = re.compile(
+    r"(?P<number>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit>m|mn|million|k|thousand)?", re.IGNORECASE
+)
+_GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")  # 2,000,000 or 1,500.00
+_UNITS = {"m": 1_000_000, "mn": 1_000_000, "million": 1_000_000, "k": 1_000, "thousand": 1_000}
+
+
+def parse_pounds(text: str) -> Decimal:
+    """An amount of cover as people write it, in whole pounds: "1.5m", "£2,000,000",
+    "5 million", "250k", "1500000". Anything else is a ValidationError that says how."""
+    value = text.strip().removeprefix("£").strip()
+    number = value
+    if "," in value:
+        head = re.match(r"[0-9,.]+", value)
+        if head is None or not _GROUPED.fullmatch(head.group()):
+            raise ValidationError(
+                f"Write commas only between thousands ({POUNDS_EXAMPLE}).", code="invalid"
+            )
+        number = head.group().replace(",", "") + value[head.end() :]
+    match = _AMOUNT.fullmatch(number)
+    if match is None:
+        raise ValidationError(
+            f"Enter the amount of cover in pounds, {POUNDS_EXAMPLE}.", code="invalid"
+        )
+    amount = Decimal(match["number"]) * _UNITS.get((match["unit"] or "").lower(), 1)
+    if amount != amount.to_integral_value():
+        shown = f"£{amount:,.2f}"
+        raise ValidationError(
+            f"Enter the cover in whole pounds: “{text.strip()}” reads as {shown}. For £1.5 "
+            "million write 1500000 or 1.5m.",
+            code="whole_pounds",
+        )
+    return amount.quantize(Decimal(1))
+
+
+class PoundsField(forms.DecimalField):
+    """Whole pounds, typed the way insurers print them (`parse_pounds`)."""
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "error_messages",
+            {"max_digits": "That is more than £999,999,999,999: check the amount."},
+        )
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("autocomplete", "off")
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {}  # no number input's step/min: "1.5m" is a fine answer here
+
+    # django-stubs types DecimalField.to_python as IntegerField's (int); Django returns Decimal.
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal | int):
+            return Decimal(value)
+        return parse_pounds(str(value))
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Decimal):  # 5000000, not 5000000.00 or 5E+6
+            return format(value.quantize(Decimal(1)), "f")
+        return value
+
+
 class InsuranceForm(RecordForm[Insurance]):
     class Meta:
         model = Insurance
@@ -204,10 +272,16 @@ class InsuranceForm(RecordForm[Insurance]):
         }
         help_texts = {
             "insurer": "The company named on your certificate of insurance.",
-            "public_liability_cover": "In pounds, for example 5000000 for £5 million.",
-            "professional_indemnity_cover": "In pounds, for example 1500000 for £1.5 million.",
+            "public_liability_cover": "In pounds: 5000000, £5,000,000 or 5m for £5 million.",
+            "professional_indemnity_cover": (
+                "In pounds: 1500000, £1,500,000 or 1.5m for £1.5 million."
+            ),
         }
         widgets = {"starts_on": DateInput(), "expires_on": DateInput()}
+        field_classes = {
+            "public_liability_cover": PoundsField,
+            "professional_indemnity_cover": PoundsField,
+        }
 
 
 class DBSCheckForm(RecordForm[DBSCheck]):
@@ -299,7 +373,8 @@ class VerifyForm(forms.Form):
 
     def clean_verified_on(self) -> dt.date:
         value: dt.date = self.cleaned_data["verified_on"]
-        validate_not_future(value, "The date of the check")
+        if error := check_date(value, "The date of the check", not_future=True):
+            raise error
         return value
 
 

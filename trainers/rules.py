@@ -14,7 +14,8 @@ from django.utils import timezone
 # A date before this is a typing slip (0202 for 2020), not a real certificate.
 EARLIEST_RECORD_DATE = dt.date(1950, 1, 1)
 
-DBS_NUMBER = re.compile(r"\d{12}")
+# ASCII digits only: `\d` would also take Arabic-Indic (١٢٣) and other scripts' digits.
+DBS_NUMBER = re.compile(r"[0-9]{12}")
 
 
 def validate_not_future(value: dt.date | None, what: str, *, today: dt.date | None = None) -> None:

@@ -31,6 +31,7 @@ from trainers.models import (
     VerificationStatus,
 )
 from trainers.records import RecordKind, check_not_stale, kind_of, record_fingerprint, today
+from trainers.rules import check_date
 
 PENDING = VerificationStatus.PENDING
 VERIFIED = VerificationStatus.VERIFIED
@@ -240,6 +241,8 @@ def record_verify(
         raise DomainError("Choose how you verified this record.")
     if verified_on > today():
         raise DomainError("The verification date cannot be in the future.")
+    if error := check_date(verified_on, "The verification date"):
+        raise DomainError(" ".join(error.messages), field="verified_on")
     with atomic_with_evidence():
         locked = _locked(record)
         _check_decider(locked, actor, expected_fingerprint)

@@ -40,8 +40,9 @@ ROW_ATTRIBUTES = {
     "expires_on": "expires_on_text",
 }
 
-_ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
-_UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+# ASCII digits only (`\d` takes every script's digits, which int() would then read).
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
+_UK_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 

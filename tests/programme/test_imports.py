@@ -502,3 +502,11 @@ def test_confirm_refuses_a_new_address_claimed_by_an_account_since_the_preview(
     assert "has not verified it" in row_messages(response, 2)
     assert not User.objects.filter(email="newcomer@example.org").exists()
     assert not TrainerQualification.objects.exists()
+
+
+def test_dates_in_other_scripts_digits_are_not_dates(staff_client, catalogue):
+    text = HEADER + "d@example.org,Dee,l3-personal-training,,,٢٠٢٤-٠١-٠١,\n"  # Arabic-Indic
+
+    response = upload(staff_client, text)
+
+    assert "is not a date" in row_messages(response, 2)

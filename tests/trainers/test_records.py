@@ -87,6 +87,31 @@ def test_trainer_adds_dbs_check_and_spaces_in_the_number_are_dropped(client_for,
         ),
         (
             "trainers:dbs_add",
+            {**DBS_DATA, "certificate_number": "١٢٣٤٥٦٧٨٩٠١٢"},  # Arabic-Indic digits
+            "A DBS certificate number has exactly 12 digits.",
+        ),
+        (
+            "trainers:dbs_add",
+            {**DBS_DATA, "certificate_number": "１２３４５６７８９０１２"},  # full-width digits
+            "A DBS certificate number has exactly 12 digits.",
+        ),
+        (
+            "trainers:insurance_add",
+            {**INSURANCE_DATA, "public_liability_cover": "lots"},
+            "Enter the amount of cover in pounds, for example 5000000, £5,000,000, 5m",
+        ),
+        (
+            "trainers:insurance_add",
+            {**INSURANCE_DATA, "professional_indemnity_cover": "1.5"},
+            "Enter the cover in whole pounds: “1.5” reads as £1.50.",
+        ),
+        (
+            "trainers:insurance_add",
+            {**INSURANCE_DATA, "professional_indemnity_cover": "2,00,000"},
+            "Write commas only between thousands",
+        ),
+        (
+            "trainers:dbs_add",
             {**DBS_DATA, "update_service_consent": "on"},
             "Status checks need an Update Service subscription",
         ),
@@ -100,6 +125,41 @@ def test_bad_dates_and_numbers_get_a_clear_message(
     assert message in response.content.decode()
     assert not Insurance.objects.exists()
     assert not DBSCheck.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "pounds"),
+    [
+        ("1.5m", 1_500_000),
+        ("£1.5m", 1_500_000),
+        ("£2,000,000", 2_000_000),
+        ("5 million", 5_000_000),
+        ("250k", 250_000),
+        ("1500000", 1_500_000),
+        ("£1,500,000.00", 1_500_000),
+    ],
+)
+def test_cover_is_read_as_insurers_write_it(client_for, trainer_user, typed, pounds):
+    response = client_for(trainer_user).post(
+        reverse("trainers:insurance_add"),
+        {**INSURANCE_DATA, "public_liability_cover": typed, "professional_indemnity_cover": typed},
+    )
+
+    assert response.status_code == 302, response.context["form"].errors
+    insurance = Insurance.objects.get()
+    assert insurance.public_liability_cover == insurance.professional_indemnity_cover == pounds
+
+
+def test_the_edit_form_shows_cover_in_whole_pounds(client_for, trainer_user):
+    insurance = factories.InsuranceFactory(trainer=trainer_user.trainer_profile)
+
+    html = (
+        client_for(trainer_user)
+        .get(reverse("trainers:insurance_edit", args=[insurance.public_id]))
+        .content.decode()
+    )
+
+    assert 'name="public_liability_cover" value="5000000"' in html
 
 
 def test_insurance_may_start_in_the_future(client_for, trainer_user):

@@ -51,6 +51,38 @@ def reject_data(record, reason: str) -> dict:
     return {"reject-reason": reason, "reject-fingerprint": record_fingerprint(record)}
 
 
+# --- The date of the check -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1949-12-31"])
+def test_a_check_dated_before_1950_is_refused(client_for, staff_user, trainer_user, day):
+    check = factories.DBSCheckFactory(trainer=trainer_user.trainer_profile)
+
+    response = client_for(staff_user).post(
+        review_url("dbs", check, "verify"), verify_data(check, **{"verify-verified_on": day})
+    )
+
+    assert "The date of the check is before 1950: check the year." in response.content.decode()
+    check.refresh_from_db()
+    assert check.status == VerificationStatus.PENDING
+
+
+def test_the_verify_service_refuses_a_check_dated_before_1950(staff_user, trainer_user):
+    from rehabpath.audit import Actor
+    from rehabpath.errors import DomainError
+    from trainers.services import record_verify
+
+    check = factories.DBSCheckFactory(trainer=trainer_user.trainer_profile)
+    with pytest.raises(DomainError, match="before 1950"):
+        record_verify(
+            record=check,
+            actor=Actor.for_user(staff_user),
+            method="document",
+            note="",
+            verified_on=dt.date(1, 1, 1),
+        )
+
+
 # --- The queue ------------------------------------------------------------------------------
 
 
