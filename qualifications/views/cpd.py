@@ -36,7 +36,7 @@ from qualifications.models import CPDActivity, PortfolioExport
 from qualifications.scoring import fmt_number
 from qualifications.selectors import (
     active_rules,
-    cpd_activities,
+    cpd_log,
     cpd_summary_for,
     cpd_year_choices,
     cpd_year_of,
@@ -84,7 +84,7 @@ def _get_activity(
 @role_required(Role.TRAINER)
 def cpd_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     profile = trainer_profile_of(request.user)
-    page = Paginator(cpd_activities(profile), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(cpd_log(profile), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     for activity in page.object_list:
         setattr(activity, "cpd_year", cpd_year_of(profile, activity.date))  # noqa: B010
