@@ -16,3 +16,13 @@ class TrainersConfig(AppConfig):
             Role.CLINIC_ADMIN, "rehabpath/panels/clinic_admin.html", dashboard.clinic_admin_panel
         )
         register_panel(Role.STAFF, "rehabpath/panels/staff.html", dashboard.staff_panel)
+        _register_audit_actions()
+
+
+def _register_audit_actions() -> None:
+    from rehabpath.audit import register_audit_action
+    from trainers.models import TrainerProfile
+
+    # trainers.services.trainer_suspend / trainer_reinstate.
+    register_audit_action("trainer.suspend", "Trainer suspended", target=TrainerProfile)
+    register_audit_action("trainer.reinstate", "Trainer reinstated", target=TrainerProfile)

@@ -329,6 +329,7 @@ def test_staff_suspend_a_trainer_with_a_reason(client_for, staff_user, trainer_u
 
     page = client.get(detail_url(profile)).content.decode()
     assert "Suspended since 27 Nov 2026" in page
+    assert "Trainer suspended" in page  # the history, in plain words
     assert reverse("programme:trainer_reinstate", args=[profile.public_id]) in page
 
 
