@@ -5,6 +5,7 @@ from typing import Any
 from qualifications.selectors import cpd_summary_for
 from rehabpath.models import User
 from trainers.models import DisplayStatus
+from trainers.records import kind_of
 from trainers.selectors import trainer_records
 
 NEEDS_ATTENTION = frozenset({DisplayStatus.REJECTED, DisplayStatus.EXPIRED, DisplayStatus.EXPIRING})
@@ -20,6 +21,11 @@ def trainer_panel(user: User) -> dict[str, Any]:
         "profile": profile,
         "record_count": len(records),
         "status_counts": [(s, counts[s]) for s in DisplayStatus if counts[s]],
-        "needs_attention": [r for r in records if r.display_status() in NEEDS_ATTENTION],
+        # Each item opens its record, where the trainer renews or corrects it.
+        "needs_attention": [
+            {"record": r, "status": r.display_status(), "url": kind_of(r).url("detail", r)}
+            for r in records
+            if r.display_status() in NEEDS_ATTENTION
+        ],
         "cpd": cpd_summary_for(profile),
     }
