@@ -1,4 +1,5 @@
-"""Middleware: the MFA requirement of privileged roles, and throttled session tracking."""
+"""Middleware: the request size limit, the MFA requirement of privileged roles, and throttled
+session tracking."""
 
 import hashlib
 import time
@@ -10,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponseBase
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
 from rehabpath.models import User
 from rehabpath.roles import PRIVILEGED_ROLES, has_second_factor, roles_of
@@ -24,6 +25,38 @@ ACTIVITY_INTERVAL_SECONDS = 5 * 60
 def mfa_waived(user: User | AnonymousUser) -> bool:
     """Demo accounts skip the requirement in DEMO_MODE (which only DEBUG allows)."""
     return bool(settings.DEMO_MODE and settings.DEBUG and getattr(user, "is_demo", False))
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB"
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a body larger than MAX_REQUEST_BYTES from its Content-Length, with a 413 page.
+
+    The evidence check (10 MB a file) runs only once the whole body has been received and
+    parsed; without this a client could send gigabytes to any form. The proxy in front should
+    refuse the same (README: nginx's client_max_body_size); this holds without one.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django reads an unreadable length as no body at all
+        limit: int = settings.MAX_REQUEST_BYTES
+        if length > limit:
+            context = {
+                "sent": _megabytes(length),
+                "limit": _megabytes(limit),
+                "file_limit": _megabytes(settings.EVIDENCE_MAX_BYTES),
+                "max_files": settings.EVIDENCE_MAX_FILES,
+            }
+            return render(request, "413.html", context, status=413)
+        return self.get_response(request)
 
 
 class RequireMFAMiddleware:

@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view or CSRF check reads the body; after auth so the 413 page has its header.
+    "rehabpath.middleware.RequestSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "rehabpath.middleware.UserSessionActivityMiddleware",
@@ -274,7 +276,21 @@ STORAGES = {
 }
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 EVIDENCE_MAX_FILES = env.int("EVIDENCE_MAX_FILES", default=5)
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The fields of a form other than its files: the longest text (a CPD reflection, a practice
+# summary) is a few KB, so 512 KiB is generous; Django answers 400 beyond it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
+# A whole request body, refused with a 413 page before anything reads it
+# (rehabpath.middleware.RequestSizeLimitMiddleware). The largest legitimate one is a record's
+# evidence, EVIDENCE_MAX_FILES files of EVIDENCE_MAX_BYTES, with the form's fields and the
+# multipart framing. Set the proxy's limit (nginx: client_max_body_size) to the same.
+MAX_REQUEST_BYTES = env.int(
+    "MAX_REQUEST_BYTES",
+    default=EVIDENCE_MAX_FILES * EVIDENCE_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE + 512 * 1024,
+)
+if MAX_REQUEST_BYTES < EVIDENCE_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE:
+    raise environ.ImproperlyConfigured(
+        "MAX_REQUEST_BYTES must leave room for one evidence file (EVIDENCE_MAX_BYTES) and a form."
+    )
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Security -----------------------------------------------------------------------------

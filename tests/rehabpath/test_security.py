@@ -144,3 +144,51 @@ def test_a_shared_cache_or_an_explicit_allowance_loads_the_settings(overrides):
     result = _load_settings(**overrides)
 
     assert result.returncode == 0, result.stderr
+
+
+# --- Request size ---------------------------------------------------------------------------
+
+
+def test_a_body_over_the_request_limit_is_refused_before_it_is_read(client, trainer_user):
+    client.force_login(trainer_user)
+    too_big = settings.MAX_REQUEST_BYTES + 1
+
+    response = client.generic(
+        "POST",
+        "/trainers/records/insurance/add/",
+        b"x",
+        content_type="multipart/form-data; boundary=xyz",
+        CONTENT_LENGTH=str(too_big),
+    )
+
+    assert response.status_code == 413
+    html = response.content.decode()
+    assert "Too much to send at once" in html
+    assert "at most 51 MB can be sent in one go" in html
+    assert "<nav" in html  # the site's own page, not a bare error
+
+
+def test_the_request_limit_leaves_room_for_a_records_evidence():
+    assert settings.MAX_REQUEST_BYTES >= (
+        settings.EVIDENCE_MAX_FILES * settings.EVIDENCE_MAX_BYTES
+        + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    )
+
+
+def test_a_body_within_the_limit_reaches_the_view(client, trainer_user, settings):
+    settings.MAX_REQUEST_BYTES = 10_000
+    client.force_login(trainer_user)
+
+    response = client.post("/trainers/records/insurance/add/", {"insurer": "x" * 100})
+
+    assert response.status_code == 200  # the form, with its errors
+    assert "Too much to send at once" not in response.content.decode()
+
+
+def test_form_fields_beyond_512_kib_are_refused(client, trainer_user):
+    client.force_login(trainer_user)
+
+    response = client.post("/trainers/records/insurance/add/", {"insurer": "x" * (600 * 1024)})
+
+    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE == 512 * 1024
+    assert response.status_code == 400
