@@ -112,8 +112,9 @@ class TrainerQualification(VerifiableRecord):
     class Meta:
         ordering = ["-awarded_on"]
         indexes = [
-            # The staff verification queue: pending records, oldest first.
-            models.Index(fields=["status", "submitted_at"], name="qualification_queue_idx"),
+            # The staff verification queue: pending records in (submitted_at, id) order, the
+            # queue's sort and keyset, so a page is an index range scan with no sort.
+            models.Index(fields=["status", "submitted_at", "id"], name="qualification_queue_idx"),
         ]
 
     def __str__(self) -> str:

@@ -186,8 +186,9 @@ class Insurance(VerifiableRecord):
     class Meta:
         ordering = ["-expires_on"]
         indexes = [
-            # The staff verification queue: pending records, oldest first.
-            models.Index(fields=["status", "submitted_at"], name="insurance_queue_idx"),
+            # The staff verification queue: pending records in (submitted_at, id) order, the
+            # queue's sort and keyset, so a page is an index range scan with no sort.
+            models.Index(fields=["status", "submitted_at", "id"], name="insurance_queue_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -242,8 +243,9 @@ class DBSCheck(VerifiableRecord):
         ordering = ["-issued_on"]
         verbose_name = "DBS check"
         indexes = [
-            # The staff verification queue: pending records, oldest first.
-            models.Index(fields=["status", "submitted_at"], name="dbs_queue_idx"),
+            # The staff verification queue: pending records in (submitted_at, id) order, the
+            # queue's sort and keyset, so a page is an index range scan with no sort.
+            models.Index(fields=["status", "submitted_at", "id"], name="dbs_queue_idx"),
         ]
 
     def __str__(self) -> str:

@@ -201,3 +201,25 @@ def test_query_count_is_the_same_on_a_later_page(
     cursor = f"dbs:{records[2].public_id}"  # every kind still has rows after it
     with django_assert_num_queries(QUERIES_QUEUE + 1):  # the cursor row
         queue(client, after=cursor)
+
+
+def test_a_queue_page_is_an_index_range_scan_with_no_sort_on_postgresql(db):
+    """At 2,000+ pending records with equal submission times, sorting the ties cost a scan
+    of the whole tie group; the (status, submitted_at, id) index hands over rows in order."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from trainers.records import record_kinds
+    from trainers.selectors import QueueFilters, _pending
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the plan is PostgreSQL's")
+    for kind in record_kinds():
+        rows = _pending(kind, QueueFilters(), timezone.now()).order_by("submitted_at", "id")
+        sql, params = rows[:26].query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "_queue_idx" in plan, plan
+        assert "Sort" not in plan, plan
