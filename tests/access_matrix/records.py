@@ -104,6 +104,8 @@ CASES = [
         kwargs=_evidence_of_trainer,
         method="post",
     ),
+    # The page that asks before a file leaves a verified record: the owner's only.
+    AccessCase("trainers:evidence_remove", WRITE, kwargs=_evidence_of_trainer),
 ]
 
 for kind, (add_name, prefix) in KIND_PAGES.items():

@@ -266,7 +266,7 @@ def test_removing_evidence_of_a_verified_record_returns_it_to_pending(
     keep, remove = attach(insurance, good_pdf("keep.pdf"), good_pdf("old.pdf"))
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(trainer_user).post(
-            reverse("trainers:evidence_remove", args=[remove.public_id])
+            reverse("trainers:evidence_remove", args=[remove.public_id]), {"confirm": "yes"}
         )
     assert response.status_code == 302
     assert response["Location"] == reverse("trainers:insurance_detail", args=[insurance.public_id])

@@ -10,17 +10,17 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from rehabpath.audit import Actor
 from rehabpath.errors import DomainError
 from rehabpath.http import AuthenticatedHttpRequest
 from trainers.access import get_evidence_for_user
 from trainers.evidence import download_name
-from trainers.models import EvidenceFile, VerifiableRecord
+from trainers.models import EvidenceFile, VerifiableRecord, VerificationStatus
 from trainers.records import kind_of
 from trainers.services import record_evidence_remove
 from trainers.views.records import warn_back_to_pending
@@ -75,14 +75,33 @@ def evidence_preview(request: AuthenticatedHttpRequest, public_id: uuid.UUID) ->
     return response
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def evidence_remove(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Remove a file from a record; from a verified one only once the trainer has confirmed.
+
+    Removing evidence sends a verified record back to pending review, so that record's page
+    links here (GET) for a page that says so; a POST without `confirm` (a form from before it
+    was verified, say) gets the same page instead of the removal.
+    """
     evidence = get_evidence_for_user(request.user, public_id, write=True).obj
     record = evidence.record
     if not isinstance(record, VerifiableRecord):
         # CPD evidence is managed from the CPD log, not here.
         raise Http404("No such record file.")
+    kind = kind_of(record)
+    confirmed = request.POST.get("confirm") == "yes"
+    if request.method == "GET" or (record.status == VerificationStatus.VERIFIED and not confirmed):
+        return render(
+            request,
+            "trainers/evidence_remove.html",
+            {
+                "evidence": evidence,
+                "record": record,
+                "kind": kind,
+                "record_url": kind.url("detail", record),
+            },
+        )
     try:
         change = record_evidence_remove(evidence=evidence, actor=Actor.from_request(request))
     except DomainError as error:
@@ -90,4 +109,4 @@ def evidence_remove(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> 
     else:
         messages.success(request, f"“{evidence.original_name}” removed.")
         warn_back_to_pending(request, change.reopened_from)
-    return redirect(kind_of(record).url("detail", record))
+    return redirect(kind.url("detail", record))
