@@ -420,6 +420,12 @@ def machine() -> dict[str, str]:
     }
 
 
+def conn_max_age() -> str:
+    from django.conf import settings
+
+    return str(settings.DATABASES["default"].get("CONN_MAX_AGE"))
+
+
 def verdict(result: Result, bare_rps: float) -> str:
     misses = []
     if result.latency("p95") >= P95_TARGET_MS:
@@ -471,7 +477,7 @@ def render(
             f"- Data: {size_list}.",
             f"- Server: gunicorn with gunicorn.conf.py, {config.workers} workers x "
             f"{config.threads} threads, DEBUG off, PostgreSQL and Redis on the loopback, "
-            f"CONN_MAX_AGE={os.environ.get('CONN_MAX_AGE', '0')}; requests carry "
+            f"CONN_MAX_AGE={conn_max_age()}; requests carry "
             "`X-Forwarded-Proto: https` as from the TLS proxy (HTTPS is enforced).",
             f"- Load: wrk, {config.connections} connections, {config.seconds} s a page, one "
             "page after the other in one run; signed in as the personas of "

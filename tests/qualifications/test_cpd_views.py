@@ -478,3 +478,21 @@ def test_dashboard_shows_cpd_progress(client_for, trainer_user):
 def test_cpd_is_in_the_navigation_for_trainers_only(client_for, trainer_user, staff_user):
     assert "CPD" in [i["label"] for i in client_for(trainer_user).get("/").context["nav_items"]]
     assert "CPD" not in [i["label"] for i in client_for(staff_user).get("/").context["nav_items"]]
+
+
+@pytest.mark.parametrize("rows", [2, 40])
+def test_progress_page_runs_a_fixed_number_of_queries(
+    client_for, trainer_user, areas, rows, django_assert_num_queries
+):
+    for i in range(rows):  # all in April: both sizes end in the same gap (May to November)
+        activity = factories.CPDActivityFactory.create(
+            trainer=trainer_user.trainer_profile, date=dt.date(2026, 4, 1 + i % 28)
+        )
+        activity.condition_areas.set(areas)
+    client = client_for(trainer_user)
+    client.get(reverse("qualifications:cpd_progress"))  # the first request records the session
+    # the user (with roles and profile); the CPD years' first activity; the CPD summary
+    # (activities, their areas, the policy, the condition areas); the gaps' explanations.
+    with django_assert_num_queries(7):
+        response = client.get(reverse("qualifications:cpd_progress"))
+    assert response.status_code == 200
