@@ -65,10 +65,14 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   };
   markScrollable();
-  let resizing = 0;
+  let resizing = false;
   window.addEventListener("resize", () => {
-    window.clearTimeout(resizing);
-    resizing = window.setTimeout(markScrollable, 150);
+    if (resizing) return;
+    resizing = true; // once a frame, however many resize events come
+    window.requestAnimationFrame(() => {
+      resizing = false;
+      markScrollable();
+    });
   });
   // A table inside a closed <details> has no width until it opens (toggle does not bubble).
   document.addEventListener("toggle", markScrollable, true);
