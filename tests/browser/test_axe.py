@@ -128,6 +128,15 @@ def _import_preview(valid: bool) -> Callable:
     return upload
 
 
+def _clinic_with_members_in_the_admin(page) -> None:
+    """The crawl's clinic may have no members; this one's inline rows have delete boxes."""
+    from trainers.models import Clinic
+
+    clinic = Clinic.objects.filter(memberships__isnull=False).distinct()[0]
+    page.goto(f"/admin/trainers/clinic/{clinic.pk}/change/")
+    assert page.locator("td.delete input[type=checkbox]").count() >= 1
+
+
 STATES: dict[str, dict[str, Callable]] = {
     "anonymous": {"login with errors": _login_with_errors},
     "trainer": {
@@ -138,6 +147,7 @@ STATES: dict[str, dict[str, Callable]] = {
         "verification form with errors": _verification_with_errors,
         "import preview": _import_preview(valid=True),
         "import preview with problems": _import_preview(valid=False),
+        "admin clinic with members": _clinic_with_members_in_the_admin,
     },
 }
 
