@@ -10,6 +10,9 @@
 //   an image with a text alternative.
 // - Tabular inlines (a clinic's memberships): the delete checkbox has no label (axe: label).
 //   It is named after the row it deletes.
+// - The changelist's search box is labelled by a magnifier image only, so with a help text
+//   (the audit events' list) axe finds no text label beside the description (axe:
+//   label-title-only). It is named by that image's text alternative, "Search".
 //
 // The widgets are built by Django's scripts at load time and again when a row is added, so
 // the repairs run whenever the page changes.
@@ -44,6 +47,9 @@
       const what = original ? original.textContent.trim() : "";
       checkbox.setAttribute("aria-label", what ? `Delete ${what}` : "Delete this row");
     });
+    const search = document.getElementById("searchbar");
+    const icon = search && search.labels.length && search.labels[0].querySelector("img[alt]");
+    if (icon && !search.hasAttribute("aria-label")) search.setAttribute("aria-label", icon.alt);
   };
 
   const start = () => {

@@ -77,15 +77,15 @@ def same_site_paths(page) -> list[str]:
 # it is the one reported). They run once the links have been crawled.
 def _cpd_form_with_errors(page) -> None:
     page.goto("/qualifications/cpd/add/")
-    page.get_by_role("button", name="Save activity").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # wait for the next page, not this one
+        page.get_by_role("button", name="Save activity").click()
     assert page.get_by_role("alert").is_visible()
 
 
 def _record_form_with_errors(page) -> None:
     page.goto("/qualifications/records/add/")
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
     assert page.get_by_role("alert").is_visible()
 
 
@@ -93,8 +93,8 @@ def _login_with_errors(page) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill("nobody@example.com")
     page.get_by_label("Password").fill("not the password")
-    page.locator("form[action='/accounts/login/'] button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("form[action='/accounts/login/'] button[type=submit]").click()
     assert page.url.endswith("/accounts/login/")  # refused, with its message
 
 
@@ -103,8 +103,8 @@ def _verification_with_errors(page) -> None:
 
     pending = TrainerQualification.objects.filter(status="pending")[0]
     page.goto(f"/trainers/verification/qualification/{pending.public_id}/")
-    page.get_by_role("region", name="Verify").get_by_role("button", name="Verify").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("region", name="Verify").get_by_role("button", name="Verify").click()
     assert page.get_by_role("alert").is_visible()
 
 
@@ -120,8 +120,8 @@ def _import_preview(valid: bool) -> Callable:
         page.get_by_label("CSV file").set_input_files(
             {"name": "trainers.csv", "mimeType": "text/csv", "buffer": text.encode()}
         )
-        page.get_by_role("button", name="Check the file").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Check the file").click()
         assert page.get_by_role("heading", level=1).inner_text() == "Check the import"
         assert page.get_by_role("alert").count() == (0 if valid else 1)
 

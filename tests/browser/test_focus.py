@@ -65,8 +65,8 @@ def test_every_stop_of_the_cpd_form_shows_focus_plainly(page, demo):
     shoot(page, stops, "cpd-form")
 
     # Sent empty, every required field turns red; focus must still stand out on them.
-    page.get_by_role("button", name="Save activity").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # wait for the next page, not this one
+        page.get_by_role("button", name="Save activity").click()
     assert page.get_by_role("alert").is_visible()
     stops = tab_through(page)
     assert any(stop.label.startswith('textarea[textarea] "What I did') for stop in stops)
@@ -83,8 +83,8 @@ def test_every_stop_of_the_verification_form_shows_focus_plainly(page, demo):
     assert_every_stop_visible(stops, "verification form")
     shoot(page, stops, "verification-form")
 
-    page.get_by_role("region", name="Verify").get_by_role("button", name="Verify").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("region", name="Verify").get_by_role("button", name="Verify").click()
     assert page.get_by_role("alert").is_visible()
     stops = tab_through(page)
     assert_every_stop_visible(stops, "verification form with errors")

@@ -63,8 +63,8 @@ def follow_every_error_link(page) -> list[str]:
 def test_error_links_bring_each_field_into_view_with_its_label(page, demo):
     force_login(page, demo["trainer"])
     page.goto("/qualifications/cpd/add/")
-    page.get_by_role("button", name="Save activity").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # wait for the next page, not this one
+        page.get_by_role("button", name="Save activity").click()
 
     reached = follow_every_error_link(page)
     assert "id_what_i_learnt" in reached and "id_title" in reached
@@ -77,8 +77,8 @@ def test_a_radio_group_in_error_is_linked_through_its_first_choice(page, demo):
     force_login(page, demo["staff"])
     pending = TrainerQualification.objects.get(status="pending")
     page.goto(f"/trainers/verification/qualification/{pending.public_id}/")
-    page.get_by_role("region", name="Verify").get_by_role("button", name="Verify").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("region", name="Verify").get_by_role("button", name="Verify").click()
 
     link = page.get_by_role("alert").get_by_role("link", name=re.compile("How did you verify"))
     assert link.get_attribute("href") == "#id_verify-method_0"
