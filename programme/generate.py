@@ -272,7 +272,8 @@ class Generator:
     # --- helpers -----------------------------------------------------------------------
     def moment(self, day: dt.date) -> dt.datetime:
         seconds = self.rng.randrange(8 * 3600, 20 * 3600)
-        return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC) + dt.timedelta(seconds=seconds)
+        at = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC) + dt.timedelta(seconds=seconds)
+        return min(at, self.now)  # today's events have happened already
 
     def day_in_history(self) -> dt.date:
         return self.today - dt.timedelta(days=self.rng.randrange(HISTORY_YEARS * 365))

@@ -66,7 +66,7 @@ SHOWN_FIRST = 3
 @register.simple_tag
 def audit_change_list(event: AuditEvent) -> SafeString:
     """An event's change as a definition list, in Python rather than an include per event:
-    the audit log shows 50 events a page and the template engine was most of its time."""
+    the template engine was most of the audit log's time."""
     changes = audit_changes(event)
     if not changes:
         return mark_safe('<span class="muted">—</span>')  # noqa: S308 - a constant
