@@ -4,7 +4,6 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
@@ -16,6 +15,7 @@ from qualifications.rules import (
     QualificationKey,
     duplicate_error,
     qualification_duplicate,
+    qualification_expiry,
     qualification_key,
 )
 from rehabpath.formats import day_label, period_label
@@ -151,10 +151,9 @@ class TrainerQualification(VerifiableRecord):
             raise ValidationError(errors)
 
     def expiry_date(self) -> dt.date | None:
-        if self.expires_on:
-            return self.expires_on
-        months = self.qualification_type.validity_months
-        return self.awarded_on + relativedelta(months=months) if months else None
+        return qualification_expiry(
+            self.awarded_on, self.expires_on, self.qualification_type.validity_months
+        )
 
 
 class CPDPolicy(models.Model):

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from django.db.models import prefetch_related_objects
 
 from qualifications.models import QualificationType, TrainerQualification
+from qualifications.rules import unmet_prerequisites
 from trainers.models import VerificationStatus
 
 
@@ -26,16 +27,13 @@ def prerequisite_warnings(
         if other.pk != qualification.pk:
             states.setdefault(other.qualification_type_id, set()).add(other.status)
     warnings = []
-    for required in _prerequisites(qualification.qualification_type):
-        held_states = states.get(required.pk, set())
-        if VerificationStatus.VERIFIED in held_states:
-            continue
-        if VerificationStatus.PENDING in held_states:
-            why = "the one on record is still waiting for verification"
-        elif VerificationStatus.REJECTED in held_states:
-            why = "the one on record was rejected"
-        else:
-            why = "none is on record yet"
+    for required, held_as in unmet_prerequisites(
+        _prerequisites(qualification.qualification_type), states
+    ):
+        why = {
+            str(VerificationStatus.PENDING): "the one on record is still waiting for verification",
+            str(VerificationStatus.REJECTED): "the one on record was rejected",
+        }.get(held_as, "none is on record yet")
         warnings.append(f"{qualification.qualification_type} normally requires {required}: {why}.")
     return warnings
 

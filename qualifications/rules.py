@@ -1,13 +1,20 @@
-"""Rules about qualifications that more than one row needs: the same certificate twice.
+"""Rules about qualifications that the records and the bulk import share: the same
+certificate twice, when a qualification expires, which prerequisites are unmet, and how text
+is compared.
 
-The model's `clean()` calls these; the bulk import runs the same pure functions over rows it
-has already loaded. Nothing here imports a model.
+The models and the record pages call these; the bulk import runs the same pure functions over
+rows it has already loaded. Nothing here queries the database.
 """
 
 import datetime as dt
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
+from django.db import models
+
+from trainers.models import VerificationStatus
 
 ALREADY_RECORDED_CERTIFICATE = (
     "You have already recorded this certificate. Open it from My records to change it or add "
@@ -19,9 +26,45 @@ ALREADY_RECORDED_AWARD = (
 )
 
 
-def certificate_key(number: str) -> str:
-    """A certificate number as a person compares it: case, spacing, curly quotes ignored."""
-    return " ".join(number.replace("’", "'").replace("‘", "'").split()).casefold()
+def comparable_text(value: str) -> str:
+    """Text as a person compares it: case, spacing and curly quotes do not matter (names,
+    catalogue entries, certificate numbers)."""
+    return " ".join(value.replace("’", "'").replace("‘", "'").split()).casefold()
+
+
+def qualification_expiry(
+    awarded_on: dt.date | None, expires_on: dt.date | None, validity_months: int | None
+) -> dt.date | None:
+    """When a qualification expires: the date the certificate states, else the award date
+    plus the type's validity (None: it does not expire, or there is no award date yet)."""
+    if expires_on:
+        return expires_on
+    if awarded_on is None or not validity_months:
+        return None
+    return awarded_on + relativedelta(months=validity_months)
+
+
+def unmet_prerequisites[Q: models.Model](
+    required: Iterable[Q], held: Mapping[int, Collection[str]]
+) -> list[tuple[Q, str]]:
+    """The prerequisites (qualification types) not held *verified*, each with the status it is
+    held in instead: "pending", "rejected", or "" when none is held.
+
+    `held` maps a qualification type's id to the statuses of the trainer's records of it. One
+    rule for the record pages and the bulk import: an unverified prerequisite is not evidence.
+    """
+    unmet = []
+    for qtype in required:
+        statuses = held.get(qtype.pk, ())
+        if VerificationStatus.VERIFIED in statuses:
+            continue
+        if VerificationStatus.PENDING in statuses:
+            unmet.append((qtype, str(VerificationStatus.PENDING)))
+        elif VerificationStatus.REJECTED in statuses:
+            unmet.append((qtype, str(VerificationStatus.REJECTED)))
+        else:
+            unmet.append((qtype, ""))
+    return unmet
 
 
 # (qualification type id, "cert", normalised certificate number) or (id, "date", award date)
@@ -37,7 +80,7 @@ def qualification_key(
     qualification and the award date do.
     """
     if certificate_number.strip():
-        return (qualification_type_id, "cert", certificate_key(certificate_number))
+        return (qualification_type_id, "cert", comparable_text(certificate_number))
     return (qualification_type_id, "date", awarded_on)
 
 

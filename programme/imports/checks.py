@@ -20,14 +20,18 @@ from programme.imports.reading import (
     ImportIssue,
     ImportPreview,
     ImportRow,
-    norm,
     parse_date,
     read_header,
     read_records,
     show_date,
 )
 from qualifications.models import AwardingBody, QualificationType, TrainerQualification
-from qualifications.rules import QualificationKey, certificate_key, qualification_key
+from qualifications.rules import (
+    QualificationKey,
+    comparable_text,
+    qualification_key,
+    unmet_prerequisites,
+)
 from rehabpath.models import User
 from trainers.models import VerificationStatus
 
@@ -45,20 +49,23 @@ class _Catalogue:
         self.type_index: dict[str, QualificationType] = {}
         for qtype in self.types:
             for key in (qtype.slug, qtype.name, str(qtype)):
-                self.type_index.setdefault(norm(key), qtype)
-        self.body_index = {norm(body.name): body for body in self.bodies}
+                self.type_index.setdefault(comparable_text(key), qtype)
+        self.body_index = {comparable_text(body.name): body for body in self.bodies}
         self._suggestions: dict[tuple[str, str], list[str]] = {}
 
     def suggest(self, kind: str, text: str) -> list[str]:
         """Up to three catalogue names closest to what was written."""
-        key = (kind, norm(text))
+        key = (kind, comparable_text(text))
         if key not in self._suggestions:
             if kind == "qualification":
                 names = {
-                    norm(k): str(t) for t in self.types if t.is_active for k in (t.slug, t.name)
+                    comparable_text(k): str(t)
+                    for t in self.types
+                    if t.is_active
+                    for k in (t.slug, t.name)
                 }
             else:
-                names = {norm(b.name): b.name for b in self.bodies}
+                names = {comparable_text(b.name): b.name for b in self.bodies}
             self._suggestions[key] = _closest(key[1], names)
         return self._suggestions[key]
 
@@ -131,7 +138,7 @@ def _check_cells(row: ImportRow, catalogue: _Catalogue, today: dt.date) -> None:
     if not row.qualification_text:
         row.error("qualification", "Enter a qualification from the catalogue (its name or code).")
     else:
-        qtype = catalogue.type_index.get(norm(row.qualification_text))
+        qtype = catalogue.type_index.get(comparable_text(row.qualification_text))
         if qtype is None:
             suggestions = catalogue.suggest("qualification", row.qualification_text)
             row.error(
@@ -148,7 +155,7 @@ def _check_cells(row: ImportRow, catalogue: _Catalogue, today: dt.date) -> None:
             row.qualification = qtype
 
     if row.awarding_body_text:
-        body = catalogue.body_index.get(norm(row.awarding_body_text))
+        body = catalogue.body_index.get(comparable_text(row.awarding_body_text))
         if body is None:
             suggestions = catalogue.suggest("body", row.awarding_body_text)
             row.error(
@@ -266,14 +273,14 @@ def _check_people(rows: list[ImportRow], *, lock: bool = False) -> None:
             )
         else:
             row.trainer = user.trainer_profile
-            if row.name and norm(row.name) != norm(user.name):
+            if row.name and comparable_text(row.name) != comparable_text(user.name):
                 row.warn(
                     "name",
                     f"Existing trainer: the account keeps its name “{user.name}”.",
                 )
         if row.name:
             first = first_name_row.setdefault(row.email, row)
-            if first is not row and norm(first.name) != norm(row.name):
+            if first is not row and comparable_text(first.name) != comparable_text(row.name):
                 row.error(
                     "name",
                     f"Row {first.number} gives this e-mail the name “{first.name}”. "
@@ -284,11 +291,13 @@ def _check_people(rows: list[ImportRow], *, lock: bool = False) -> None:
 def _check_records(rows: list[ImportRow]) -> None:
     trainers = {row.trainer.pk for row in rows if row.trainer is not None}
     on_record: dict[int, dict[QualificationKey, TrainerQualification]] = {}
-    held: dict[int, set[int]] = {}
+    # trainer -> qualification type -> the statuses of their records of it
+    held: dict[int, dict[int, set[str]]] = {}
     for record in TrainerQualification.objects.filter(trainer_id__in=trainers):
         on_record.setdefault(record.trainer_id, {})[record.key()] = record
-        if record.status != VerificationStatus.REJECTED:
-            held.setdefault(record.trainer_id, set()).add(record.qualification_type_id)
+        held.setdefault(record.trainer_id, {}).setdefault(record.qualification_type_id, set()).add(
+            record.status
+        )
 
     in_file: dict[tuple[str, *QualificationKey], ImportRow] = {}
     certificates: dict[tuple[int, str], ImportRow] = {}
@@ -316,7 +325,7 @@ def _check_records(rows: list[ImportRow]) -> None:
                 + f" ({existing.get_status_display().lower()}).",
             )
         if row.certificate_number:
-            cert_key = (row.qualification.pk, certificate_key(row.certificate_number))
+            cert_key = (row.qualification.pk, comparable_text(row.certificate_number))
             other = certificates.setdefault(cert_key, row)
             if other is not row and other.email != row.email:
                 row.warn(
@@ -328,16 +337,22 @@ def _check_records(rows: list[ImportRow]) -> None:
     for row in rows:
         if row.qualification is None or row.errors:
             continue
-        have = held_in_file.get(row.email, set())
-        if row.trainer is not None:
-            have = have | held.get(row.trainer.pk, set())
-        missing = [p for p in row.qualification.prerequisites.all() if p.pk not in have]
-        if missing:
-            names = " and ".join(f"“{p}”" for p in missing)
+        statuses = held.get(row.trainer.pk, {}) if row.trainer is not None else {}
+        have = {type_id: set(found) for type_id, found in statuses.items()}
+        for type_id in held_in_file.get(row.email, set()):
+            have.setdefault(type_id, set()).add(VerificationStatus.PENDING)  # imported pending
+        # The record pages' rule (qualifications.rules): only a verified prerequisite counts.
+        for required, held_as in unmet_prerequisites(row.qualification.prerequisites.all(), have):
+            why = {
+                str(VerificationStatus.PENDING): (
+                    "which is not verified yet (it is pending on the trainer's record or in "
+                    "this file)"
+                ),
+                str(VerificationStatus.REJECTED): "which was rejected on the trainer's record",
+            }.get(held_as, "which is neither in this file nor on the trainer's record")
             row.warn(
                 "qualification",
-                f"Needs {names} first, which is neither in this file nor on the trainer's "
-                "record. It will be imported and shown with a warning.",
+                f"Needs “{required}” first, {why}. It will be imported and shown with a warning.",
             )
 
 

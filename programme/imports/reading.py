@@ -7,9 +7,8 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from dateutil.relativedelta import relativedelta
-
 from qualifications.models import AwardingBody, QualificationType
+from qualifications.rules import qualification_expiry
 from rehabpath.errors import DomainError
 from trainers.models import TrainerProfile
 
@@ -88,10 +87,8 @@ class ImportRow:
     @property
     def expiry(self) -> dt.date | None:
         """The expiry the record will have: the certificate's own, or the type's validity."""
-        if self.expires_on or self.awarded_on is None or self.qualification is None:
-            return self.expires_on
-        months = self.qualification.validity_months
-        return self.awarded_on + relativedelta(months=months) if months else None
+        months = self.qualification.validity_months if self.qualification else None
+        return qualification_expiry(self.awarded_on, self.expires_on, months)
 
     @property
     def is_new_trainer(self) -> bool:
@@ -156,11 +153,6 @@ class ImportResult:
 
 
 # --- Reading the file ---------------------------------------------------------------------
-
-
-def norm(value: str) -> str:
-    """Compare names the way a person would: case, spacing and curly quotes do not matter."""
-    return " ".join(value.replace("’", "'").replace("‘", "'").split()).casefold()
 
 
 def _header_key(value: str) -> str:

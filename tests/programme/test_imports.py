@@ -510,3 +510,71 @@ def test_dates_in_other_scripts_digits_are_not_dates(staff_client, catalogue):
     response = upload(staff_client, text)
 
     assert "is not a date" in row_messages(response, 2)
+
+
+# --- One prerequisite rule for the record pages and the import: verified only ------------
+
+
+@pytest.mark.parametrize(
+    ("status", "warned"),
+    [
+        (VerificationStatus.PENDING, "which is not verified yet"),
+        (VerificationStatus.REJECTED, "which was rejected on the trainer's record"),
+        (VerificationStatus.VERIFIED, None),
+    ],
+)
+def test_a_prerequisite_counts_only_when_verified_as_on_the_record_pages(
+    staff_client, catalogue, trainer_user, status, warned
+):
+    from qualifications.prerequisites import warnings_for_qualifications
+
+    referral = QualificationType.objects.get(slug="l3-exercise-referral")
+    factories.TrainerQualificationFactory(
+        trainer=trainer_user.trainer_profile, qualification_type=referral, status=status
+    )
+    text = HEADER + f"{trainer_user.email},,l4-stroke,,S-1,2024-01-01,\n"
+
+    preview = upload(staff_client, text).context["preview"]
+
+    messages = [w.message for w in preview.warnings if w.column == "qualification"]
+    if warned is None:
+        assert messages == []
+    else:
+        assert len(messages) == 1 and warned in messages[0]
+    # The trainer's record page decides the same way for the same records.
+    stroke = factories.TrainerQualificationFactory(
+        trainer=trainer_user.trainer_profile,
+        qualification_type=QualificationType.objects.get(slug="l4-stroke"),
+    )
+    page_warnings = warnings_for_qualifications([stroke])[stroke.pk]
+    assert bool(page_warnings) == (warned is not None)
+
+
+def test_a_prerequisite_in_the_same_file_is_still_unverified(staff_client, catalogue):
+    text = HEADER + (
+        "d@example.org,Dee,l3-exercise-referral,,R-1,2023-01-01,\n"
+        "d@example.org,Dee,l4-stroke,,S-1,2024-01-01,\n"
+    )
+
+    preview = upload(staff_client, text).context["preview"]
+
+    assert preview.is_valid
+    assert "which is not verified yet" in " ".join(w.message for w in preview.warnings)
+
+
+def test_the_preview_shows_the_expiry_the_record_will_have(catalogue, trainer_user):
+    from qualifications.rules import qualification_expiry
+
+    first_aid = QualificationType.objects.get(slug="first-aid-at-work")
+    text = HEADER + f"{trainer_user.email},,first-aid-at-work,,F-1,2024-11-02,\n"
+    preview = trainers_import_preview(upload=SimpleUploadedFile("t.csv", text.encode()))
+    record = factories.TrainerQualificationFactory.build(
+        qualification_type=first_aid, awarded_on=dt.date(2024, 11, 2), expires_on=None
+    )
+
+    assert (
+        preview.rows[0].expiry
+        == record.expiry_date()
+        == qualification_expiry(dt.date(2024, 11, 2), None, first_aid.validity_months)
+    )
+    assert preview.rows[0].expiry is not None

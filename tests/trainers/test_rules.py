@@ -11,7 +11,7 @@ from programme.imports.checks import validate
 from qualifications.forms.records import TrainerQualificationForm
 from qualifications.kinds import QUALIFICATION
 from qualifications.models import TrainerQualification
-from qualifications.rules import certificate_key, qualification_key
+from qualifications.rules import comparable_text, qualification_key
 from rehabpath.audit import Actor
 from rehabpath.errors import DomainError
 from tests import factories
@@ -139,7 +139,7 @@ def test_record_create_refuses_the_same_certificate_twice(trainer_user, qtype):
 
 
 def test_certificate_numbers_compare_without_case_spacing_or_curly_quotes():
-    assert certificate_key("  AB  ’12’ ") == certificate_key("ab '12'")
+    assert comparable_text("  AB  ’12’ ") == comparable_text("ab '12'")
     assert qualification_key(1, "", dt.date(2024, 1, 1)) == (1, "date", dt.date(2024, 1, 1))
     assert qualification_key(1, "X", dt.date(2024, 1, 1)) == qualification_key(1, "x ", None)
     assert qualification_key(1, "X", None) != qualification_key(2, "X", None)
@@ -209,3 +209,18 @@ def test_an_invalid_award_date_on_edit_is_not_compared_with_the_saved_one(
     assert response.status_code == 200
     assert "Enter a valid date." in text
     assert "The expiry date must be after the date awarded." not in text
+
+
+def test_unmet_prerequisites_counts_verified_records_only():
+    from types import SimpleNamespace
+
+    from qualifications.rules import unmet_prerequisites
+
+    a, b, c, d = (SimpleNamespace(pk=n) for n in range(1, 5))
+    held = {1: {"verified"}, 2: {"pending", "rejected"}, 3: {"rejected"}}
+
+    assert unmet_prerequisites([a, b, c, d], held) == [(b, "pending"), (c, "rejected"), (d, "")]
+
+
+def test_names_catalogue_entries_and_certificate_numbers_compare_one_way():
+    assert comparable_text("  Level 3  ’Diploma’ ") == comparable_text("level 3 'diploma'")
