@@ -136,6 +136,6 @@ def test_audit_log_has_landmarks_labelled_controls_and_fits_the_screen(page, sta
     )
     assert unlabelled == []
     row = page.get_by_role("row").filter(has_text="trainer.suspend")
-    assert row.get_by_text("suspended").is_visible()
+    assert row.get_by_text("suspended", exact=True).is_visible()
     assert page.evaluate(NO_HORIZONTAL_SCROLL)
     assert page.console_errors == []

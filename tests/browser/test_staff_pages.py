@@ -1,6 +1,8 @@
 """Programme staff in a real browser: find a trainer, suspend them, filter the queue, and
 check evidence previewed inline on the review page (1280 and 375 px)."""
 
+from playwright.sync_api import expect
+
 from tests import factories
 from tests.browser.helpers import force_login, with_totp
 from tests.trainers.test_evidence import attach
@@ -59,9 +61,9 @@ def test_staff_filter_the_queue_and_see_evidence_inline(page, staff_user, traine
     page.get_by_role("link", name="Review").click()
     image = page.get_by_role("img", name="Evidence file photo.png (PNG image), as uploaded")
     image.scroll_into_view_if_needed()
-    page.wait_for_function("document.querySelector('.evidence-preview img').complete")
+    expect(image).to_have_js_property("complete", True)
     # The image came through the preview view: loaded, not blocked by any policy.
-    assert page.evaluate("document.querySelector('.evidence-preview img').naturalWidth") > 0
+    assert image.evaluate("img => img.naturalWidth") > 0
     assert page.locator("iframe[title='Evidence file certificate.pdf (PDF)']").count() == 1
     assert page.evaluate(NO_HORIZONTAL_SCROLL)
     assert page.console_errors == []
