@@ -308,3 +308,17 @@ def test_a_junk_user_id_is_a_form_error_not_a_server_error(client_for, staff_use
     assert response.context["adminform"].form.errors["user"]
     assert not MentorProfile.objects.exists()
     assert not AuditEvent.objects.exists()
+
+
+def test_a_junk_user_id_in_a_clinic_membership_row_is_a_form_error(client_for, staff_user):
+    clinic = factories.ClinicFactory(name="Riverside", city="Bristol")
+
+    response = client_for(staff_user).post(
+        reverse("admin:trainers_clinic_change", args=[clinic.pk]),
+        {"name": "Riverside", "city": "Bristol"}
+        | _inline("memberships", [{"user": "junk", "clinic": clinic.pk}]),
+    )
+
+    assert response.status_code == 200
+    assert response.context["inline_admin_formsets"][0].formset.errors[0]["user"]
+    assert not ClinicMembership.objects.exists()
