@@ -95,17 +95,42 @@ def test_every_stop_of_the_verification_form_shows_focus_plainly(page, demo):
 def test_cpd_tabs_show_their_whole_focus_ring(page, demo):
     """The Log / Progress / Portfolio / CPD year tabs: a ring the scrolling box used to clip."""
     force_login(page, demo["trainer"])
-    page.goto("/qualifications/cpd/")
-    stops = tab_through(page, within="nav.subnav")
-    assert [stop.label for stop in stops] == [
-        'a "Log"',
-        'a "Progress"',
-        'a "Portfolio"',
-        'a "CPD year"',
-    ]
-    assert_every_stop_visible(stops, "CPD tabs")
+    for url in ("/qualifications/cpd/", "/qualifications/cpd/export/"):  # first, third current
+        page.goto(url)
+        stops = tab_through(page, within="nav.subnav")
+        assert [stop.label for stop in stops] == [
+            'a "Log"',
+            'a "Progress"',
+            'a "Portfolio"',
+            'a "CPD year"',
+        ]
+        assert_every_stop_visible(stops, f"CPD tabs on {url}")
     # All four tabs are on screen at 375 px, none hidden in a sideways scroll.
     assert page.evaluate(
         """[...document.querySelectorAll('nav.subnav a')].every((a) => {
              const r = a.getBoundingClientRect(); return r.left >= 0 && r.right <= innerWidth; })"""
     )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/trainers/records/",
+        "/qualifications/cpd/progress/",
+        "/qualifications/cpd/export/",  # the portfolio's reflection checkboxes
+        "/accounts/email/",  # the account pages' side navigation
+    ],
+)
+def test_every_stop_of_the_trainers_other_pages_shows_focus_plainly(page, demo, url):
+    force_login(page, demo["trainer"])
+    page.goto(url)
+    stops = tab_through(page)
+    assert_every_stop_visible(stops, url)
+
+
+def test_remember_me_on_the_sign_in_page_shows_focus_plainly(page, transactional_db):
+    page.goto("/accounts/login/")
+    stops = tab_through(page)
+    assert any(stop.label == 'input[checkbox] "Remember me"' for stop in stops)
+    assert_every_stop_visible(stops, "sign-in page")
