@@ -29,7 +29,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection, models, transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.functional import cached_property
 
 from rehabpath.audit import (
@@ -305,6 +305,25 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin[User]):
         if request.user.is_active and request.user.is_staff:
             return True
         return super().has_view_permission(request, obj)
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        """Setting someone's password (or turning password sign-in off) is audited too; the
+        password itself never is. Django's view saves without a transaction: one here."""
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            # Success redirects to the account's page; a refusal shows the form again (200) or
+            # sends back to the same page.
+            if (
+                request.method == "POST"
+                and isinstance(response, HttpResponseRedirect)
+                and response.url != request.get_full_path()
+            ):
+                user = User.objects.get(pk=id)
+                after = {"password": "set" if user.has_usable_password() else "sign-in disabled"}
+                self.audit(request, "password_set", user, after=after)
+        return response
 
 
 admin.site.unregister(Group)

@@ -322,3 +322,39 @@ def test_a_junk_user_id_in_a_clinic_membership_row_is_a_form_error(client_for, s
     assert response.status_code == 200
     assert response.context["inline_admin_formsets"][0].formset.errors[0]["user"]
     assert not ClinicMembership.objects.exists()
+
+
+def test_setting_someones_password_in_the_admin_is_audited_without_it(client_for, superuser):
+    person = factories.UserFactory()
+    url = reverse("admin:auth_user_password_change", args=[person.pk])
+
+    response = client_for(superuser).post(
+        url,
+        {
+            "password1": "a-long-enough-passphrase-2",
+            "password2": "a-long-enough-passphrase-2",
+            "set_usable_password": "true",
+        },
+    )
+
+    assert response.status_code == 302
+    [event] = _events("user.password_set")
+    assert event.target_id == str(person.public_id)
+    assert event.after == {"password": "set"}
+    assert "passphrase" not in str(event.before) + str(event.after)
+
+
+def test_a_refused_password_change_writes_no_event(client_for, superuser):
+    person = factories.UserFactory()
+
+    response = client_for(superuser).post(
+        reverse("admin:auth_user_password_change", args=[person.pk]),
+        {
+            "password1": "a-long-enough-passphrase-2",
+            "password2": "different",
+            "set_usable_password": "true",
+        },
+    )
+
+    assert response.status_code == 200
+    assert not _events("user.password_set")
