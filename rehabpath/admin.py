@@ -306,6 +306,10 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin[User]):
             return True
         return super().has_view_permission(request, obj)
 
+    def __init__(self, model: type[models.Model], admin_site: admin.AdminSite) -> None:
+        super().__init__(model, admin_site)
+        register_audit_action("user.password_set", "Password set in the admin", target=User)
+
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""
     ) -> HttpResponse:

@@ -341,6 +341,9 @@ def test_setting_someones_password_in_the_admin_is_audited_without_it(client_for
     [event] = _events("user.password_set")
     assert event.target_id == str(person.public_id)
     assert event.after == {"password": "set"}
+    from rehabpath.audit import audit_action_label
+
+    assert audit_action_label("user.password_set") == "Password set in the admin"
     assert "passphrase" not in str(event.before) + str(event.after)
 
 
