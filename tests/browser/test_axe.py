@@ -128,6 +128,25 @@ def _import_preview(valid: bool) -> Callable:
     return upload
 
 
+def _review_with_evidence(page) -> None:
+    """The demo's records have no files; the review page's previews need some."""
+    from django.test import Client
+
+    from qualifications.models import TrainerQualification
+    from tests.trainers.uploads import good_pdf, good_png
+
+    pending = TrainerQualification.objects.filter(status="pending")[0]
+    trainer = Client()
+    trainer.force_login(pending.trainer.user)
+    added = trainer.post(
+        f"/trainers/records/qualification/{pending.public_id}/evidence/",
+        {"evidence": [good_png(), good_pdf()]},
+    )
+    assert added.status_code == 302
+    page.goto(f"/trainers/verification/qualification/{pending.public_id}/")
+    assert page.locator("main img, main iframe").count() == 2
+
+
 def _clinic_with_members_in_the_admin(page) -> None:
     """The crawl's clinic may have no members; this one's inline rows have delete boxes."""
     from trainers.models import Clinic
@@ -148,6 +167,7 @@ STATES: dict[str, dict[str, Callable]] = {
         "import preview": _import_preview(valid=True),
         "import preview with problems": _import_preview(valid=False),
         "admin clinic with members": _clinic_with_members_in_the_admin,
+        "verification review with evidence": _review_with_evidence,
     },
 }
 
