@@ -35,6 +35,15 @@ ADMIN = {**dict.fromkeys(EVERY_ROLE, 302), "staff": 200}
 # refused, and staff (already signed in) are sent on to the admin.
 ADMIN_LOGIN = {**dict.fromkeys(EVERY_ROLE, 403), "anonymous": LOGIN, "staff": 302}
 
+# Setting someone's password in the admin (rehabpath.admin audits it): only a superuser may
+# change accounts, so programme staff are refused too; everyone else meets the admin login.
+ADMIN_PASSWORD_SET = {**ADMIN, "staff": 403}
+
+
+def _trainer_account(users):
+    return {"id": users["trainer"].pk}
+
+
 CASES = [
     AccessCase("home", EVERY_ROLE),
     AccessCase("audit_log", STAFF_ONLY),
@@ -42,4 +51,5 @@ CASES = [
     AccessCase("livez", PUBLIC),
     AccessCase("admin:index", ADMIN),
     AccessCase("admin_login", ADMIN_LOGIN),
+    AccessCase("admin:auth_user_password_change", ADMIN_PASSWORD_SET, kwargs=_trainer_account),
 ]
