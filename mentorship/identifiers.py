@@ -40,7 +40,8 @@ Rules (each detector errs on the side of warning):
 - E-mail address: local@domain.tld, also with spaces around "@" or the dots, or "(at)".
 - A name after a title: a capitalised word after Mr, Mrs, Ms, Miss, Mx, Dr or Prof (with or
   without the full stop, initials allowed: "Mr J. Smith") or after "client"/"patient" in any
-  case ("client Sarah"). Weekdays, months and a few ordinary words are not names.
+  case ("client Sarah"). After client/patient, weekdays, months and a few ordinary words
+  ("client Tuesday", "Patient Reported") are not names.
 
 Every pattern is linear (bounded repetitions, no nested quantifiers), so a long note costs
 time proportional to its length.
@@ -198,15 +199,18 @@ _EMAIL = re.compile(
 )
 
 _NAME = re.compile(
-    r"(?<![A-Za-z])(?:(?:Mrs|Mr|Ms|Miss|Mx|Dr|Prof)\.?|(?i:client|patient))"
+    r"(?<![A-Za-z])(?:(?:Mrs|Mr|Ms|Miss|Mx|Dr|Prof)\.?|((?i:client|patient)))"
     rf"{_WS}{{1,3}}(?:[A-Z]\.?{_WS}{{1,3}}){{0,3}}([A-Z][a-z][A-Za-z'’\-]{{0,40}})"
 )
-_NOT_NAMES = frozenset(
+# Not names after "client" or "patient" ("client Tuesday", "Patient Reported"); after Mrs or
+# Dr every capitalised word counts ("Mrs May").
+NOT_NAMES = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april "
     "may june july august september october november december the and but was were is has had "
     "felt reported reports said says stated wanted needed became managed tolerated completed "
     "fatigued able unable reference ref code group notes feedback education information "
-    "consent goals led centred centered safety record".split()
+    "consent goals led centred centered safety record records outcome outcomes health home "
+    "care zoom teams video phone call visit satisfaction questionnaire survey".split()
 )
 
 
@@ -224,18 +228,17 @@ def nhs_number_is_valid(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
-def _normalise_phone(groups: list[str]) -> str | None:
-    joined = "".join(g.lstrip("+") for g in groups)
-    if groups[0].startswith("+"):
-        if not joined.startswith("44"):
+def _normalise_phone(digits: str, *, plus: bool) -> str | None:
+    """The national form (0...) of a number written with +44, 0044 or 0; None otherwise."""
+    if plus:
+        if not digits.startswith("44"):
             return None
-        rest = joined[2:]
-    elif joined.startswith("0044"):
-        rest = joined[4:]
-    elif joined.startswith("0"):
-        return joined
+        rest = digits[2:]
+    elif digits.startswith("0044"):
+        rest = digits[4:]
     else:
-        return None
+        return digits
+    # "+44 (0)20 ..." keeps the trunk zero; "+44 20 ..." has none.
     return rest if rest.startswith("0") else "0" + rest
 
 
@@ -244,25 +247,25 @@ _UK_PHONE = re.compile(r"0(?:7[0-9]{9}|[23][0-9]{9}|1[0-9]{8,9})")
 
 def _number_findings(text: str) -> Iterator[Finding]:
     for run in _NUMBER_RUN.finditer(text):
-        groups = [(m.start(), m.end(), m.group()) for m in _GROUP.finditer(run.group())]
         offset = run.start()
+        groups = [
+            (offset + m.start(), offset + m.end(), m.group()) for m in _GROUP.finditer(run.group())
+        ]
         # Windows of consecutive groups: each group has at least one digit, so a window of at
         # most 15 digits ("0044 (0)7700 900123") spans at most 15 groups: the scan is linear.
-        for i in range(len(groups)):
-            digits = 0
+        for i, (start, _, first) in enumerate(groups):
+            may_be_phone = first.startswith(("+", "0"))
+            plain = ""
             for j in range(i, len(groups)):
-                digits += len(groups[j][2].lstrip("+"))
-                if digits > 15:
+                plain += groups[j][2].lstrip("+")
+                if len(plain) > 15:
                     break
-                window = [g[2] for g in groups[i : j + 1]]
-                start, end = offset + groups[i][0], offset + groups[j][1]
-                plain = "".join(w.lstrip("+") for w in window)
-                if digits == 10 and not window[0].startswith("+") and nhs_number_is_valid(plain):
-                    yield Finding(Kind.NHS_NUMBER, start, end)
-                if digits >= 10:
-                    phone = _normalise_phone(window)
+                if len(plain) == 10 and first[0] != "+" and nhs_number_is_valid(plain):
+                    yield Finding(Kind.NHS_NUMBER, start, groups[j][1])
+                if may_be_phone and len(plain) >= 10:
+                    phone = _normalise_phone(plain, plus=first[0] == "+")
                     if phone is not None and _UK_PHONE.fullmatch(phone):
-                        yield Finding(Kind.PHONE, start, end)
+                        yield Finding(Kind.PHONE, start, groups[j][1])
 
 
 def _full_year(year: str) -> int | None:
@@ -326,7 +329,7 @@ def _email_findings(text: str) -> Iterator[Finding]:
 
 def _name_findings(text: str) -> Iterator[Finding]:
     for m in _NAME.finditer(text):
-        if m.group(1).lower() not in _NOT_NAMES:
+        if m.group(1) is None or m.group(2).lower() not in NOT_NAMES:
             yield Finding(Kind.NAME_AFTER_TITLE, m.start(), m.end())
 
 
