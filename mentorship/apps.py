@@ -10,3 +10,15 @@ class MentorshipConfig(AppConfig):
         from rehabpath.roles import Role
 
         register_panel(Role.MENTOR, "rehabpath/panels/mentor.html", mentor_panel)
+        _register_audit_actions()
+
+
+def _register_audit_actions() -> None:
+    from mentorship.models import MentorAssignment
+    from rehabpath.audit import register_audit_action
+
+    # mentorship.services.assignments.
+    register_audit_action("mentor_assignment.create", "Mentor assigned", target=MentorAssignment)
+    register_audit_action(
+        "mentor_assignment.end", "Mentor assignment ended", target=MentorAssignment
+    )

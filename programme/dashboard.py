@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from mentorship.access import current_assignment_of
 from qualifications.selectors import cpd_summary_for
 from rehabpath.models import User
 from trainers.models import DisplayStatus
@@ -28,4 +29,5 @@ def trainer_panel(user: User) -> dict[str, Any]:
             if r.display_status() in NEEDS_ATTENTION
         ],
         "cpd": cpd_summary_for(profile),
+        "mentor_assignment": current_assignment_of(profile),
     }

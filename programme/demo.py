@@ -10,6 +10,8 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
+from mentorship.models import MentorProfile
+from mentorship.services.assignments import assignment_create
 from qualifications.kinds import QUALIFICATION
 from qualifications.models import ConditionArea, QualificationType
 from qualifications.services.cpd import CPDActivityData, cpd_activity_create
@@ -152,3 +154,23 @@ def load_demo_records(*, trainer: User, staff: User) -> None:
                 how_it_benefits="Sessions are safer and better matched to each client's goals.",
             ),
         )
+
+
+def load_demo_mentoring(*, mentor: User, trainer: User, staff: User) -> None:
+    """The demo mentor mentors the demo trainer in stroke (through the real service)."""
+    profile = mentor.mentor_profile
+    if profile.assignments.exists():
+        return  # idempotent: created once, even if staff ended it while trying the demo
+    areas = list(ConditionArea.objects.filter(slug__in=["stroke", "acquired-brain-injury"]))
+    profile.background = MentorProfile.Background.PHYSIOTHERAPIST
+    profile.hcpc_number = "PH123456"
+    profile.background_detail = "Neurological physiotherapist, community stroke team."
+    profile.save(update_fields=["background", "hcpc_number", "background_detail"])
+    profile.condition_areas.set(areas)
+    assignment_create(
+        actor=Actor.for_user(staff),
+        mentor=profile,
+        trainer=trainer.trainer_profile,
+        starts_on=timezone.localdate() - relativedelta(months=2),
+        areas=areas[:1],
+    )

@@ -100,3 +100,16 @@ def test_seed_demo_runs_with_debug_off_when_forced(db, settings):
     _seed(force=True)
 
     assert User.objects.filter(is_demo=True).count() == 4
+
+
+def test_seed_demo_gives_the_demo_mentor_the_demo_trainer(db, settings):
+    from mentorship.access import current_mentor_of
+
+    settings.DEBUG = True
+    _seed()
+    _seed()
+
+    trainer = TrainerProfile.objects.get(user__email="trainer@example.com")
+    mentor = current_mentor_of(trainer)
+    assert mentor is not None and mentor.user.email == "mentor@example.com"
+    assert mentor.hcpc_number == "PH123456"

@@ -45,7 +45,12 @@ def test_granting_a_mentor_profile_in_the_admin_is_audited(client_for, staff_use
 
     response = client_for(staff_user).post(
         reverse("admin:mentorship_mentorprofile_add"),
-        {"user": person.pk, "capacity": "3", "is_accepting": "on"},
+        {
+            "user": person.pk,
+            "background": "senior_neuro_trainer",
+            "capacity": "3",
+            "is_accepting": "on",
+        },
     )
 
     assert response.status_code == 302
@@ -53,7 +58,15 @@ def test_granting_a_mentor_profile_in_the_admin_is_audited(client_for, staff_use
     [event] = _events("mentorprofile.add")
     assert event.actor == staff_user
     assert event.target_id == str(profile.public_id)
-    assert event.after == {"user": person.email, "capacity": 3, "is_accepting": True}
+    assert event.after == {
+        "user": person.email,
+        "background": "senior_neuro_trainer",
+        "background_detail": "",
+        "hcpc_number": "",
+        "condition_areas": [],
+        "capacity": 3,
+        "is_accepting": True,
+    }
     assert event.reason == "Changed in the admin"
 
 
@@ -63,7 +76,12 @@ def test_changing_and_removing_a_mentor_profile_are_audited(client_for, staff_us
 
     client.post(
         reverse("admin:mentorship_mentorprofile_change", args=[profile.pk]),
-        {"user": profile.user.pk, "capacity": "6", "is_accepting": "on"},
+        {
+            "user": profile.user.pk,
+            "background": profile.background,
+            "capacity": "6",
+            "is_accepting": "on",
+        },
     )
     client.post(
         reverse("admin:mentorship_mentorprofile_delete", args=[profile.pk]), {"post": "yes"}
