@@ -29,6 +29,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     ),
     NavItem("Trainers", "programme:trainer_directory", frozenset({Role.STAFF})),
     NavItem("Verification", "trainers:verification_queue", frozenset({Role.STAFF})),
+    NavItem("Mentoring", "mentorship:mentoring", frozenset({Role.STAFF})),
     NavItem("Audit log", "audit_log", frozenset({Role.STAFF})),
     NavItem("Catalogue", "admin:index", frozenset({Role.STAFF})),
     NavItem("Import", "programme:bulk_import", frozenset({Role.STAFF})),

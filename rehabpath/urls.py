@@ -16,6 +16,7 @@ urlpatterns = [
     path("trainers/", include("trainers.urls")),
     path("qualifications/", include("qualifications.urls")),
     path("", include("programme.urls")),
+    path("", include("mentorship.urls")),
     # The admin login goes through allauth (same rate limits, same MFA): this route comes
     # before the admin's own and takes its URL, so "admin:login" reaches it too.
     path("admin/login/", secure_admin_login(admin.site.login), name="admin_login"),

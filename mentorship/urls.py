@@ -1,0 +1,10 @@
+from django.urls import URLPattern, path
+
+from mentorship.views import assignments
+
+app_name = "mentorship"
+urlpatterns: list[URLPattern] = [
+    path("staff/mentoring/", assignments.mentoring, name="mentoring"),
+    path("staff/mentoring/assign/<uuid:public_id>/", assignments.assign, name="assign"),
+    path("staff/mentoring/<uuid:public_id>/end/", assignments.end, name="end"),
+]
