@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
 
 from mentorship.models import MentorAssignment, MentorProfile
 from rehabpath.models import User
@@ -17,6 +18,12 @@ from trainers.models import TrainerProfile
 PER_PAGE = 25
 MENTORS_SHOWN = 50
 MAX_QUERY = 100
+
+
+def _not_lapsed(rows: QuerySet[MentorAssignment]) -> QuerySet[MentorAssignment]:
+    """Leave out assignments past their end date: they no longer count (the service closes
+    them when it next assigns that mentor or trainer)."""
+    return rows.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=timezone.localdate()))
 
 
 def normalise_query(query: str) -> str:
@@ -37,7 +44,7 @@ def trainers_without_mentor(
     *, query: str = "", after: str | None = None, per_page: int = PER_PAGE
 ) -> TrainerPage:
     """Active trainers with no open assignment, by name; two queries with a cursor, else one."""
-    open_ = MentorAssignment.objects.filter(ended_at__isnull=True).values("trainer_id")
+    open_ = _not_lapsed(MentorAssignment.objects.filter(ended_at__isnull=True)).values("trainer_id")
     profiles = (
         TrainerProfile.objects.filter(status=TrainerProfile.Status.ACTIVE)
         .exclude(id__in=open_)
@@ -70,7 +77,16 @@ def mentors_with_room(*, query: str = "", limit: int = MENTORS_SHOWN) -> list[Me
     """Accepting mentors below capacity, by name, each with `open_count`; one query."""
     mentors = (
         MentorProfile.objects.filter(is_accepting=True)
-        .annotate(open_count=Count("assignments", filter=Q(assignments__ended_at__isnull=True)))
+        .annotate(
+            open_count=Count(
+                "assignments",
+                filter=Q(assignments__ended_at__isnull=True)
+                & (
+                    Q(assignments__ends_on__isnull=True)
+                    | Q(assignments__ends_on__gte=timezone.localdate())
+                ),
+            )
+        )
         .filter(open_count__lt=F("capacity"))
         .select_related("user")
     )
@@ -88,7 +104,7 @@ class AssignmentPage:
 def open_assignments(*, after: int | None = None, per_page: int = PER_PAGE) -> AssignmentPage:
     """Open assignments, newest first (by id); two queries (the page, its focus areas)."""
     rows_qs = (
-        MentorAssignment.objects.filter(ended_at__isnull=True)
+        _not_lapsed(MentorAssignment.objects.filter(ended_at__isnull=True))
         .select_related("mentor__user", "trainer__user")
         .prefetch_related("focus_areas")
         .order_by("-pk")

@@ -130,3 +130,30 @@ def test_the_screen_runs_a_fixed_number_of_queries(
     # open assignments and their focus areas.
     with django_assert_num_queries(5):
         assert client.get(reverse("mentorship:mentoring")).status_code == 200
+
+
+def test_an_assignment_past_its_end_date_frees_the_trainer_and_the_mentor(client_for, staff_user):
+    trainer = factories.TrainerProfileFactory(user__name="Lapsed Trainee")
+    mentor = factories.MentorProfileFactory(user__name="Meg Mentor", capacity=1)
+    MentorAssignment.objects.create(
+        mentor=mentor,
+        trainer=trainer,
+        starts_on=timezone.localdate() - dt.timedelta(days=60),
+        ends_on=timezone.localdate() - dt.timedelta(days=1),
+    )
+
+    page = _page(client_for(staff_user))
+
+    assert reverse("mentorship:assign", args=[trainer.public_id]) in page
+    assert "0 of 1" in page
+    assert "Current assignments" in page and "No current assignments." in page
+
+
+def test_the_admin_refuses_a_physiotherapist_without_an_hcpc_number(client_for, staff_user):
+    person = factories.UserFactory()
+    response = client_for(staff_user).post(
+        reverse("admin:mentorship_mentorprofile_add"),
+        {"user": person.pk, "background": "physiotherapist", "capacity": "3"},
+    )
+    assert response.status_code == 200
+    assert "Give the HCPC registration number" in response.content.decode()
