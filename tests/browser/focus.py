@@ -40,6 +40,12 @@ def contrast(a: tuple[int, ...], b: tuple[int, ...]) -> float:
     return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
 
 
+def _required_area(width: float, height: float) -> int:
+    # A 2 px thick ring along the inside of the control's border box.
+    w, h = round(width), round(height)
+    return max(w * h - max(w - 4, 0) * max(h - 4, 0), 1)
+
+
 @dataclass(frozen=True)
 class Stop:
     """One stop of the Tab key and what its focus indicator measured."""
@@ -55,9 +61,7 @@ class Stop:
 
     @property
     def required_area(self) -> int:
-        # A 2 px thick ring along the inside of the control's border box.
-        w, h = round(self.width), round(self.height)
-        return max(w * h - max(w - 4, 0) * max(h - 4, 0), 1)
+        return _required_area(self.width, self.height)
 
     @property
     def visible(self) -> bool:
@@ -86,6 +90,9 @@ _ACTIVE = """() => {
     key: el.dataset.focusStop || (el.dataset.focusStop = String(Math.random())),
   };
 }"""
+
+
+_TWO_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
 
 def _image(png: bytes) -> Image.Image:
@@ -138,8 +145,19 @@ def tab_through(page, *, within: str | None = None) -> list[Stop]:
         right = min(int(active["x"] + active["width"]) + MARGIN + 1, page_width)
         bottom = min(int(active["y"] + active["height"]) + MARGIN + 1, page_height)
         clip = {"x": left, "y": top, "width": right - left, "height": bottom - top}
-        focused = _image(page.screenshot(full_page=True, clip=clip, animations="disabled"))
-        area, best = _compare(baseline.crop((left, top, right, bottom)), focused)
+        before = baseline.crop((left, top, right, bottom))
+        # On a loaded machine the first picture can come before Chromium has painted the new
+        # focus (seen in CI: a header link measured 0 px changed, then passed on every rerun).
+        # Wait for two frames, and look once more after a pause before calling a ring faint:
+        # an indicator that is really missing fails both times.
+        for attempt in range(2):
+            page.evaluate(_TWO_FRAMES)
+            if attempt:
+                page.wait_for_timeout(250)
+            focused = _image(page.screenshot(full_page=True, clip=clip, animations="disabled"))
+            area, best = _compare(before, focused)
+            if area >= _required_area(active["width"], active["height"]):
+                break
         stops.append(
             Stop(
                 index=index,
