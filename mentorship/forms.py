@@ -4,23 +4,13 @@ from django import forms
 from django.utils import timezone
 
 from mentorship.models import MentorProfile
-from mentorship.selectors import MAX_QUERY
 from qualifications.models import ConditionArea
+from rehabpath.search import SearchField
 
 
 class MentoringSearchForm(forms.Form):
-    q = forms.CharField(
-        label="Find a trainer (name or e-mail)",
-        required=False,
-        max_length=MAX_QUERY,
-        widget=forms.SearchInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
-    mq = forms.CharField(
-        label="Find a mentor (name or e-mail)",
-        required=False,
-        max_length=MAX_QUERY,
-        widget=forms.SearchInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
+    q = SearchField(label="Find a trainer (name or e-mail)")
+    mq = SearchField(label="Find a mentor (name or e-mail)")
 
 
 class MentorChoiceField(forms.ModelChoiceField[MentorProfile]):

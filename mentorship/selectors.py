@@ -12,26 +12,17 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from mentorship.models import MentorAssignment, MentorProfile
-from rehabpath.models import User
+from rehabpath.search import people_matching
 from trainers.models import TrainerProfile
 
 PER_PAGE = 25
 MENTORS_SHOWN = 50
-MAX_QUERY = 100
 
 
 def _not_lapsed(rows: QuerySet[MentorAssignment]) -> QuerySet[MentorAssignment]:
     """Leave out assignments past their end date: they no longer count (the service closes
     them when it next assigns that mentor or trainer)."""
     return rows.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=timezone.localdate()))
-
-
-def normalise_query(query: str) -> str:
-    return " ".join(query.split())[:MAX_QUERY]
-
-
-def _people(query: str) -> QuerySet[User]:
-    return User.objects.filter(Q(name__icontains=query) | Q(email__icontains=query))
 
 
 @dataclass(frozen=True)
@@ -51,7 +42,7 @@ def trainers_without_mentor(
         .select_related("user")
     )
     if query:
-        profiles = profiles.filter(user_id__in=_people(query).values("id"))
+        profiles = profiles.filter(user_id__in=people_matching(query).values("id"))
     try:
         cursor_id = uuid.UUID(after) if after else None
     except ValueError:
@@ -91,7 +82,7 @@ def mentors_with_room(*, query: str = "", limit: int = MENTORS_SHOWN) -> list[Me
         .select_related("user")
     )
     if query:
-        mentors = mentors.filter(user_id__in=_people(query).values("id"))
+        mentors = mentors.filter(user_id__in=people_matching(query).values("id"))
     return list(mentors.order_by("user__name", "pk")[:limit])
 
 

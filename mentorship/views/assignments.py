@@ -15,6 +15,7 @@ from rehabpath.audit import Actor
 from rehabpath.errors import DomainError
 from rehabpath.http import AuthenticatedHttpRequest
 from rehabpath.roles import Role
+from rehabpath.search import normalise_query
 from trainers.models import TrainerProfile
 
 
@@ -24,8 +25,8 @@ def _queries(request: AuthenticatedHttpRequest) -> tuple[MentoringSearchForm, st
         return form, "", ""
     return (
         form,
-        selectors.normalise_query(form.cleaned_data["q"]),
-        selectors.normalise_query(form.cleaned_data["mq"]),
+        normalise_query(form.cleaned_data["q"]),
+        normalise_query(form.cleaned_data["mq"]),
     )
 
 

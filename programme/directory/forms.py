@@ -1,16 +1,11 @@
 from django import forms
 
-from programme.directory.selectors import MAX_QUERY
+from rehabpath.search import SearchField
 from trainers.models import TrainerProfile
 
 
 class DirectorySearchForm(forms.Form):
-    q = forms.CharField(
-        label="Name, e-mail or certificate number",
-        required=False,
-        max_length=MAX_QUERY,
-        widget=forms.SearchInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
+    q = SearchField(label="Name, e-mail or certificate number")
     status = forms.ChoiceField(
         label="Status",
         required=False,

@@ -19,15 +19,14 @@ from qualifications.models import (
     PortfolioExport,
     TrainerQualification,
 )
-from rehabpath.models import AuditEvent, User
+from rehabpath.models import AuditEvent
+from rehabpath.paging import keyset_page
+from rehabpath.search import normalise_query, people_matching
 from trainers.models import TrainerProfile, VerificationStatus
 from trainers.records import record_kinds
 
 PER_PAGE = 25
 HISTORY_PER_PAGE = 20
-# Longer search terms are cut: nobody's name, address or certificate number is longer, and a
-# trigram search over a long pattern only costs more.
-MAX_QUERY = 100
 
 
 @dataclass(frozen=True)
@@ -63,10 +62,6 @@ def _uuid(value: str | None) -> uuid.UUID | None:
         return None
 
 
-def normalise_query(query: str) -> str:
-    return " ".join(query.split())[:MAX_QUERY]
-
-
 def search_trainers(query: str) -> QuerySet[TrainerProfile]:
     """Trainers whose name or e-mail address contains `query`, or who hold a qualification
     whose certificate number does.
@@ -78,7 +73,7 @@ def search_trainers(query: str) -> QuerySet[TrainerProfile]:
     profiles = TrainerProfile.objects.all()
     if not query:
         return profiles
-    people = User.objects.filter(Q(name__icontains=query) | Q(email__icontains=query))
+    people = people_matching(query)
     holders = TrainerQualification.objects.filter(certificate_number__icontains=query)
     return profiles.filter(
         Q(user_id__in=people.values("id")) | Q(id__in=holders.values("trainer_id"))
@@ -182,41 +177,19 @@ def trainer_history(
     before: str | None = None,
     per_page: int = HISTORY_PER_PAGE,
 ) -> KeysetPage[AuditEvent]:
-    """The audit events about one trainer, newest first, keyset-paged by (time, id).
+    """The audit events about one trainer, newest first, in the audit log's own keyset pages
+    by (time, id): `after` goes to older events, `before` to newer ones.
 
     Served by the target_id index: the trainer's own events, never the whole log.
     """
-    events = AuditEvent.objects.filter(target_id__in=targets)
-    backwards = before is not None and after is None
-    cursor_id = _uuid(before if backwards else after)
-    cursor = None
-    if cursor_id is not None:
-        cursor = (
-            AuditEvent.objects.filter(public_id=cursor_id, target_id__in=targets)
-            .values_list("occurred_at", "id")
-            .first()
-        )
-    if cursor is not None:
-        at, pk = cursor
-        if backwards:
-            events = events.filter(Q(occurred_at__gt=at) | Q(occurred_at=at, id__gt=pk)).order_by(
-                "occurred_at", "id"
-            )
-        else:
-            events = events.filter(Q(occurred_at__lt=at) | Q(occurred_at=at, id__lt=pk)).order_by(
-                "-occurred_at", "-id"
-            )
-    else:
-        backwards = False
-        events = events.order_by("-occurred_at", "-id")
-    fetched = list(events[: per_page + 1])
-    return _page(
-        fetched,
-        backwards=backwards,
-        cursor_given=cursor is not None,
-        per_page=per_page,
-        key=lambda e: e.public_id,
+    page = keyset_page(
+        AuditEvent.objects.filter(target_id__in=targets),
+        field="occurred_at",
+        size=per_page,
+        older_than=after,
+        newer_than=before,
     )
+    return KeysetPage(page.object_list, page.older, page.newer)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,17 @@ PERSONAS = (
     "staff",
 )
 LOGIN = 302  # anonymous users are redirected to the login page
+# Pages for programme staff alone: every other role is refused by role (403).
+STAFF_ONLY = {
+    "anonymous": LOGIN,
+    "trainer": 403,
+    "other_trainer": 403,
+    "mentor": 403,
+    "unassigned_mentor": 403,
+    "clinic_admin": 403,
+    "other_clinic_admin": 403,
+    "staff": 200,
+}
 
 
 @dataclass(frozen=True)

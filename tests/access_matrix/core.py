@@ -6,7 +6,7 @@ admin index is for programme staff; anyone else is sent to the admin login, whic
 through allauth (302).
 """
 
-from tests.access_matrix import LOGIN, AccessCase
+from tests.access_matrix import LOGIN, STAFF_ONLY, AccessCase
 
 EVERY_ROLE = {
     "anonymous": LOGIN,
@@ -16,16 +16,6 @@ EVERY_ROLE = {
     "unassigned_mentor": 200,
     "clinic_admin": 200,
     "other_clinic_admin": 200,
-    "staff": 200,
-}
-STAFF_ONLY = {
-    "anonymous": LOGIN,
-    "trainer": 403,
-    "other_trainer": 403,
-    "mentor": 403,
-    "unassigned_mentor": 403,
-    "clinic_admin": 403,
-    "other_clinic_admin": 403,
     "staff": 200,
 }
 PUBLIC = dict.fromkeys(EVERY_ROLE, 200)

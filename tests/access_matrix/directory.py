@@ -4,18 +4,7 @@ Anyone else is refused by role (403) before a trainer is looked up, so the pages
 about who is on the programme. An unknown trainer is a 404 for staff (tests/programme).
 """
 
-from tests.access_matrix import LOGIN, AccessCase
-
-STAFF_ONLY = {
-    "anonymous": LOGIN,
-    "trainer": 403,
-    "other_trainer": 403,
-    "mentor": 403,
-    "unassigned_mentor": 403,
-    "clinic_admin": 403,
-    "other_clinic_admin": 403,
-    "staff": 200,
-}
+from tests.access_matrix import STAFF_ONLY, AccessCase
 
 
 def _trainer(users: dict) -> dict:

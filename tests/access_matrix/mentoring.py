@@ -7,18 +7,7 @@ make and end, whoever it concerns.
 import datetime as dt
 
 from mentorship.models import MentorAssignment
-from tests.access_matrix import LOGIN, AccessCase
-
-STAFF_ONLY = {
-    "anonymous": LOGIN,
-    "trainer": 403,
-    "other_trainer": 403,
-    "mentor": 403,
-    "unassigned_mentor": 403,
-    "clinic_admin": 403,
-    "other_clinic_admin": 403,
-    "staff": 200,
-}
+from tests.access_matrix import STAFF_ONLY, AccessCase
 
 
 def _trainer(users: dict) -> dict:

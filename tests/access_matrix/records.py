@@ -10,7 +10,7 @@ from typing import Any
 
 from factory.django import DjangoModelFactory
 
-from tests.access_matrix import LOGIN, AccessCase
+from tests.access_matrix import LOGIN, STAFF_ONLY, AccessCase
 
 KIND_PAGES = {
     "qualification": ("qualifications:qualification_add", "qualifications:qualification"),
@@ -40,16 +40,6 @@ READ = {
     "staff": 200,
 }
 WRITE = {**READ, "staff": 403}
-STAFF_ONLY = {
-    "anonymous": LOGIN,
-    "trainer": 403,
-    "other_trainer": 403,
-    "mentor": 403,
-    "unassigned_mentor": 403,
-    "clinic_admin": 403,
-    "other_clinic_admin": 403,
-    "staff": 200,
-}
 
 
 def _record_of_trainer(kind: str):
