@@ -1,4 +1,4 @@
-"""Mentors and their assignments; supervised sessions and scope declarations join later."""
+"""Mentors and their time-limited assignments to trainers."""
 
 import re
 import uuid
