@@ -1,5 +1,7 @@
 """Persona fixtures: every role, plus the outsiders each access test needs."""
 
+import datetime as dt
+
 import pytest
 
 from tests import factories
@@ -80,6 +82,21 @@ def mentor_user(db):
 def unassigned_mentor_user(db):
     user = factories.MentorProfileFactory().user
     factories.add_totp(user)
+    return user
+
+
+@pytest.fixture
+def ended_mentor_user(db, trainer_user):
+    """A mentor whose assignment to `trainer_user` staff have ended."""
+    user = factories.MentorProfileFactory().user
+    factories.add_totp(user)
+    factories.MentorAssignmentFactory(
+        mentor=user.mentor_profile,
+        trainer=trainer_user.trainer_profile,
+        starts_on=dt.date(2025, 1, 1),
+        ended_at=dt.datetime(2025, 6, 30, 12, tzinfo=dt.UTC),
+        end_reason="The trainer moved to another mentor.",
+    )
     return user
 
 

@@ -5,7 +5,7 @@ import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 
-from mentorship.models import MentorProfile
+from mentorship.models import MentorAssignment, MentorProfile
 from qualifications.models import (
     AwardingBody,
     ConditionArea,
@@ -48,6 +48,15 @@ class MentorProfileFactory(factory.django.DjangoModelFactory[MentorProfile]):
         model = MentorProfile
 
     user = factory.SubFactory(UserFactory)
+
+
+class MentorAssignmentFactory(factory.django.DjangoModelFactory[MentorAssignment]):
+    class Meta:
+        model = MentorAssignment
+
+    mentor = factory.SubFactory(MentorProfileFactory)
+    trainer = factory.SubFactory(TrainerProfileFactory)
+    starts_on = dt.date(2026, 1, 1)
 
 
 class ClinicFactory(factory.django.DjangoModelFactory[Clinic]):

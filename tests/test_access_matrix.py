@@ -35,6 +35,7 @@ PERSONA_FIXTURES = {
     "other_trainer": "other_trainer_user",
     "mentor": "mentor_user",
     "unassigned_mentor": "unassigned_mentor_user",
+    "ended_mentor": "ended_mentor_user",
     "clinic_admin": "clinic_admin_user",
     "other_clinic_admin": "other_clinic_admin_user",
     "staff": "staff_user",

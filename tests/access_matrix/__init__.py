@@ -11,6 +11,9 @@ what a reader with another role gets. "unassigned_mentor" (a mentor with no assi
 trainer) and "other_clinic_admin" (an admin of a clinic the trainer has not shared with) are
 the outsiders of the mentorship and clinic features: whatever "mentor" and "clinic_admin" come
 to see of "trainer", these two must still get 403 or 404, so every case names them itself.
+"ended_mentor" mentored "trainer" until staff ended the assignment: their access ended with
+it. A case that leaves it out expects for them what "unassigned_mentor" gets; the mentorship
+cases name it.
 """
 
 from collections.abc import Callable
@@ -22,6 +25,7 @@ PERSONAS = (
     "other_trainer",
     "mentor",
     "unassigned_mentor",
+    "ended_mentor",
     "clinic_admin",
     "other_clinic_admin",
     "staff",
@@ -50,6 +54,9 @@ class AccessCase:
     data: dict = field(default_factory=dict)
 
     def __post_init__(self):
+        if "ended_mentor" not in self.expected and "unassigned_mentor" in self.expected:
+            expected = {**self.expected, "ended_mentor": self.expected["unassigned_mentor"]}
+            object.__setattr__(self, "expected", expected)
         missing = set(PERSONAS) - set(self.expected)
         if missing:
             raise ValueError(f"{self.url_name}: no expectation for {sorted(missing)}")
