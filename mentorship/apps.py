@@ -22,3 +22,17 @@ def _register_audit_actions() -> None:
     register_audit_action(
         "mentor_assignment.end", "Mentor assignment ended", target=MentorAssignment
     )
+
+    # mentorship.services.scope.
+    from mentorship.models import ScopeDeclaration, ScopeStatement
+
+    register_audit_action("scope_statement.draft", "Scope statement drafted", target=ScopeStatement)
+    register_audit_action(
+        "scope_statement.edit", "Scope statement draft edited", target=ScopeStatement
+    )
+    register_audit_action(
+        "scope_statement.publish", "Scope statement published", target=ScopeStatement
+    )
+    register_audit_action(
+        "scope_declaration.sign", "Scope declaration signed", target=ScopeDeclaration
+    )

@@ -1,11 +1,12 @@
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 
-from mentorship.models import MentorAssignment, MentorProfile
+from mentorship.models import MentorAssignment, MentorProfile, ScopeDeclaration, ScopeStatement
 from qualifications.models import (
     AwardingBody,
     ConditionArea,
@@ -167,3 +168,69 @@ def add_totp(user: User) -> Authenticator:
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
     return TOTP.activate(user, generate_totp_secret()).instance
+
+
+# --- Scope of practice (mentorship.models.scope): rows as the services leave them ---------
+
+
+def published_scope_statement(
+    *,
+    areas: list[ConditionArea] | None = None,
+    effective_on: dt.date = dt.date(2026, 1, 1),
+    grace_days: int = 30,
+    **fields: Any,
+) -> ScopeStatement:
+    from django.db.models import Max
+    from django.utils import timezone
+
+    number = (ScopeStatement.objects.aggregate(n=Max("version"))["n"] or 0) + 1
+    fields.setdefault("title", f"Scope of practice {number}")
+    fields.setdefault("text", "Work **within** your training.\n\n- Escalate when unsure.")
+    statement = ScopeStatement.objects.create(
+        version=number,
+        effective_on=effective_on,
+        grace_days=grace_days,
+        earlier_valid_until=effective_on + dt.timedelta(days=grace_days),
+        published_at=timezone.now(),
+        **fields,
+    )
+    statement.condition_areas.set(areas if areas is not None else [ConditionAreaFactory.create()])
+    return statement
+
+
+def signed_scope_declaration(
+    *,
+    trainer: TrainerProfile,
+    statement: ScopeStatement,
+    areas: list[ConditionArea] | None = None,
+    signed_on: dt.date = dt.date(2026, 1, 10),
+) -> ScopeDeclaration:
+    from dateutil.relativedelta import relativedelta
+
+    from mentorship.models.scope import sha256_of
+    from mentorship.services.scope import declaration_text
+
+    areas = areas if areas is not None else list(statement.condition_areas.all())
+    signed_at = dt.datetime.combine(signed_on, dt.time(10), tzinfo=dt.UTC)
+    text = declaration_text(
+        statement=statement,
+        areas=areas,
+        escalation_role="Referring physiotherapist",
+        escalation_organisation="North Bristol NHS Trust",
+        signed_name=trainer.user.name,
+        signed_at=signed_at,
+    )
+    declaration = ScopeDeclaration.objects.create(
+        trainer=trainer,
+        statement=statement,
+        escalation_role="Referring physiotherapist",
+        escalation_organisation="North Bristol NHS Trust",
+        signed_name=trainer.user.name,
+        signed_at=signed_at,
+        signed_on=signed_on,
+        expires_on=signed_on + relativedelta(months=statement.validity_months),
+        signed_text=text,
+        signed_sha256=sha256_of(text),
+    )
+    declaration.areas.set(areas)
+    return declaration

@@ -1,6 +1,7 @@
 """The mentorship models, one module per concept; import them from here."""
 
 from mentorship.models.assignments import MentorAssignment, MentorProfile
+from mentorship.models.scope import ScopeDeclaration, ScopeStatement
 from mentorship.models.sessions import (
     ComplexityLevel,
     RoundDecision,
@@ -16,6 +17,8 @@ __all__ = [
     "MentorAssignment",
     "MentorProfile",
     "RoundDecision",
+    "ScopeDeclaration",
+    "ScopeStatement",
     "SessionMode",
     "SessionRound",
     "SessionStatus",
