@@ -27,6 +27,10 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         frozenset({Role.TRAINER}),
         also_under=("/qualifications/records/", "/trainers/evidence/"),
     ),
+    # The mentor's workspace: the queue, and each mentee's page under /mentor/.
+    NavItem(
+        "Sign-off queue", "mentorship:queue", frozenset({Role.MENTOR}), also_under=("/mentor/",)
+    ),
     NavItem("Trainers", "programme:trainer_directory", frozenset({Role.STAFF})),
     NavItem("Verification", "trainers:verification_queue", frozenset({Role.STAFF})),
     NavItem("Mentoring", "mentorship:mentoring", frozenset({Role.STAFF})),
