@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from mentorship.models import MentorAssignment, MentorProfile
+from mentorship.models import MeetingStatus, MentorAssignment, MentorProfile, SupervisionMeeting
 from rehabpath.models import User
 from rehabpath.roles import Role, has_role
 from trainers.models import TrainerProfile
@@ -87,3 +87,78 @@ def get_mentee_for_user(user: User, public_id: uuid.UUID) -> MenteeAccess:
     if not (mine or is_staff):
         raise Http404
     return MenteeAccess(trainer, assignment, is_their_mentor=mine)
+
+
+# --- Supervision meetings (mentorship.models.meetings) ----------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingAccess:
+    """A meeting a user asked for, and what they may do with it.
+
+    Readers are the trainer, the trainer's current mentor (whoever they held the meeting
+    with: the meetings are part of the mentee's supervision record) and programme staff.
+    A mentor whose assignment ended reads none of them: DESIGN.md gives mentors their
+    *current* mentees only. The two parties are the trainer and the meeting's own mentor
+    while their assignment is current; only a party may record, correct, confirm or dispute.
+    """
+
+    obj: SupervisionMeeting
+    user_id: int  # who asked
+    is_trainer: bool  # the user is the meeting's trainer
+    is_mentor: bool  # the user is the meeting's mentor, and still the trainer's mentor
+
+    @property
+    def is_party(self) -> bool:
+        return self.is_trainer or self.is_mentor
+
+    @property
+    def is_recorder(self) -> bool:
+        return self.is_party and self.obj.recorded_by_id == self.user_id
+
+    @property
+    def can_edit(self) -> bool:
+        """The recorder corrects it while it is not confirmed."""
+        return self.is_recorder and not self.obj.is_confirmed
+
+    @property
+    def can_confirm(self) -> bool:
+        """The other party confirms or disputes it while it waits for them."""
+        return self.is_party and not self.is_recorder and self.obj.status == MeetingStatus.AWAITING
+
+
+def meeting_parties(user: User, meeting: SupervisionMeeting) -> tuple[bool, bool]:
+    """(is the meeting's trainer, is its mentor and still current); reads the loaded
+    assignment, plus one query for the mentor's currency."""
+    assignment = meeting.assignment
+    is_trainer = assignment.trainer.user_id == user.pk
+    is_mentor = (
+        assignment.mentor.user_id == user.pk
+        and current_assignments().filter(pk=assignment.pk).exists()
+    )
+    return is_trainer, is_mentor
+
+
+def get_meeting_for_user(
+    user: User, public_id: uuid.UUID | str, *, act: bool = False
+) -> MeetingAccess:
+    """One supervision meeting: 404 to anyone who may not read it, and with `act` 403 to a
+    reader who is not one of its two parties (staff, a newer mentor of the trainer)."""
+    try:
+        meeting = SupervisionMeeting.objects.select_related(
+            "assignment__trainer__user", "assignment__mentor__user", "recorded_by", "confirmed_by"
+        ).get(public_id=public_id)
+    except (SupervisionMeeting.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such meeting.") from None
+    is_trainer, is_mentor = meeting_parties(user, meeting)
+    readable = (
+        is_trainer
+        or is_mentor
+        or has_role(user, Role.STAFF)
+        or is_current_mentor(user, meeting.assignment.trainer)
+    )
+    if not readable:
+        raise Http404("No such meeting.")
+    if act and not (is_trainer or is_mentor):
+        raise PermissionDenied("Only the trainer and their mentor act on their meetings.")
+    return MeetingAccess(meeting, user.pk, is_trainer=is_trainer, is_mentor=is_mentor)

@@ -14,7 +14,7 @@ class MentorshipConfig(AppConfig):
 
 
 def _register_audit_actions() -> None:
-    from mentorship.models import MentorAssignment
+    from mentorship.models import MentorAssignment, SupervisionMeeting
     from rehabpath.audit import register_audit_action
 
     # mentorship.services.assignments.
@@ -36,3 +36,12 @@ def _register_audit_actions() -> None:
     register_audit_action(
         "scope_declaration.sign", "Scope declaration signed", target=ScopeDeclaration
     )
+    # mentorship.services.meetings.
+    for verb, label in (
+        ("record", "Supervision meeting recorded"),
+        ("update", "Supervision meeting corrected"),
+        ("confirm", "Supervision meeting confirmed"),
+        ("dispute", "Supervision meeting disputed"),
+        ("withdraw", "Supervision meeting withdrawn"),
+    ):
+        register_audit_action(f"supervision_meeting.{verb}", label, target=SupervisionMeeting)

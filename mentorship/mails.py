@@ -1,8 +1,12 @@
-"""The mails trainer and mentor get when staff start or end a mentor assignment."""
+"""The mails trainer and mentor get: staff start or end an assignment; the other person
+records, confirms or disputes a supervision meeting."""
 
-from mentorship.models import MentorAssignment
+from django.urls import reverse
+
+from mentorship.models import MentorAssignment, SupervisionMeeting
 from rehabpath.formats import day_label
 from rehabpath.mail import mail_enqueue
+from rehabpath.models import User
 
 
 def mail_assignment(*, assignment: MentorAssignment, event: str) -> None:
@@ -28,3 +32,28 @@ def mail_assignment(*, assignment: MentorAssignment, event: str) -> None:
                 "reason": assignment.end_reason,
             },
         )
+
+
+def mail_meeting(*, meeting: SupervisionMeeting, event: str, recipient: User) -> None:
+    """Tell `recipient` what the other person did with a meeting; once per version and event.
+
+    `event`: "recorded" or "corrected" (to the one who confirms), "confirmed" or "disputed"
+    (to the recorder).
+    """
+    assignment = meeting.assignment
+    trainer_user = assignment.trainer.user
+    other = assignment.mentor.user if recipient.pk == trainer_user.pk else trainer_user
+    mail_enqueue(
+        recipient=recipient,
+        subject_key=f"supervision_meeting:{meeting.public_id}",
+        milestone=f"{event}:{meeting.revision}",
+        template="supervision_meeting",
+        context={
+            "event": event,
+            "other_name": other.name or other.email,
+            "kind": meeting.get_kind_display(),
+            "meeting_date": day_label(meeting.meeting_date),
+            "reason": meeting.dispute_reason if event == "disputed" else "",
+            "path": reverse("mentorship:meeting", kwargs={"public_id": meeting.public_id}),
+        },
+    )

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from mentorship.views import assignments, workspace
+from mentorship.views import assignments, meetings, workspace
 
 app_name = "mentorship"
 urlpatterns: list[URLPattern] = [
@@ -10,4 +10,24 @@ urlpatterns: list[URLPattern] = [
     # The mentor's workspace (helper `workspace`).
     path("mentor/queue/", workspace.queue, name="queue"),
     path("mentor/mentees/<uuid:public_id>/", workspace.mentee, name="mentee"),
+    # Supervision meetings (mentorship.views.meetings).
+    path("meetings/", meetings.meetings, name="meetings"),
+    path("meetings/new/", meetings.meeting_new, name="meeting_new"),
+    path("meetings/<uuid:public_id>/", meetings.meeting, name="meeting"),
+    path("meetings/<uuid:public_id>/edit/", meetings.meeting_edit, name="meeting_edit"),
+    path(
+        "meetings/<uuid:public_id>/confirm/",
+        meetings.meeting_confirm_view,
+        name="meeting_confirm",
+    ),
+    path(
+        "meetings/<uuid:public_id>/dispute/",
+        meetings.meeting_dispute_view,
+        name="meeting_dispute",
+    ),
+    path(
+        "meetings/<uuid:public_id>/withdraw/",
+        meetings.meeting_withdraw_view,
+        name="meeting_withdraw",
+    ),
 ]

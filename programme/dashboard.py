@@ -3,6 +3,7 @@
 from typing import Any
 
 from mentorship.access import current_assignment_of
+from mentorship.selectors_meetings import meetings_waiting_count
 from qualifications.selectors import cpd_summary_for
 from rehabpath.models import User
 from trainers.models import DisplayStatus
@@ -30,4 +31,5 @@ def trainer_panel(user: User) -> dict[str, Any]:
         ],
         "cpd": cpd_summary_for(profile),
         "mentor_assignment": current_assignment_of(profile),
+        "meetings_waiting": meetings_waiting_count(user),
     }

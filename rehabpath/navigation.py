@@ -38,6 +38,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Catalogue", "admin:index", frozenset({Role.STAFF})),
     NavItem("Import", "programme:bulk_import", frozenset({Role.STAFF})),
     NavItem("CPD", "qualifications:cpd_list", frozenset({Role.TRAINER})),
+    NavItem("Supervision meetings", "mentorship:meetings", frozenset({Role.TRAINER, Role.MENTOR})),
 )
 
 

@@ -6,7 +6,13 @@ import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 
-from mentorship.models import MentorAssignment, MentorProfile, ScopeDeclaration, ScopeStatement
+from mentorship.models import (
+    MentorAssignment,
+    MentorProfile,
+    ScopeDeclaration,
+    ScopeStatement,
+    SupervisionMeeting,
+)
 from qualifications.models import (
     AwardingBody,
     ConditionArea,
@@ -58,6 +64,22 @@ class MentorAssignmentFactory(factory.django.DjangoModelFactory[MentorAssignment
     mentor = factory.SubFactory(MentorProfileFactory)
     trainer = factory.SubFactory(TrainerProfileFactory)
     starts_on = dt.date(2026, 1, 1)
+
+
+class SupervisionMeetingFactory(factory.django.DjangoModelFactory[SupervisionMeeting]):
+    """A meeting the mentor recorded, waiting for the trainer (pass status and confirmed_*
+    for a confirmed one)."""
+
+    class Meta:
+        model = SupervisionMeeting
+
+    assignment = factory.SubFactory(MentorAssignmentFactory)
+    meeting_date = dt.date(2026, 3, 10)
+    mode = "video"
+    kind = "supervision"
+    topics = "Progressions for a client with post-stroke fatigue; pacing and rest breaks."
+    recorded_by = factory.LazyAttribute(lambda o: o.assignment.mentor.user)
+    recorded_at = factory.LazyFunction(lambda: dt.datetime(2026, 3, 10, 17, tzinfo=dt.UTC))
 
 
 class ClinicFactory(factory.django.DjangoModelFactory[Clinic]):

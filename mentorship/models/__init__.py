@@ -1,6 +1,12 @@
 """The mentorship models, one module per concept; import them from here."""
 
 from mentorship.models.assignments import MentorAssignment, MentorProfile
+from mentorship.models.meetings import (
+    MeetingKind,
+    MeetingMode,
+    MeetingStatus,
+    SupervisionMeeting,
+)
 from mentorship.models.scope import ScopeDeclaration, ScopeStatement
 from mentorship.models.sessions import (
     ComplexityLevel,
@@ -14,6 +20,9 @@ from mentorship.models.sessions import (
 
 __all__ = [
     "ComplexityLevel",
+    "MeetingKind",
+    "MeetingMode",
+    "MeetingStatus",
     "MentorAssignment",
     "MentorProfile",
     "RoundDecision",
@@ -23,5 +32,6 @@ __all__ = [
     "SessionRound",
     "SessionStatus",
     "SupervisedSession",
+    "SupervisionMeeting",
     "SupervisionStatement",
 ]
