@@ -7,12 +7,14 @@ bulk account shares one precomputed password hash (hashing is ~0.5 s a password 
 The proportions are those of issue 6 at 10,000 trainers and scale with the number of
 trainers: 100 CPD activities a trainer (50 to 150), about 3 qualifications, 1.5 insurance
 policies, 1 DBS check, 0.2 records a trainer pending verification, 50 audit events a
-trainer, a mentor for every 50 trainers, a clinic (with one admin) for every 100 and a member
-of programme staff for every 1,000.
+trainer, a clinic (with one admin) for every 100 trainers and a member of programme staff for
+every 1,000; and (issue 7) 3 mentors for every 100 trainers, with their assignments and 20
+supervised sessions a trainer: see programme/generate_mentoring.py.
 
 The personas the benchmark signs in as (`PERSONAS`, password `PERSONA_PASSWORD`) are made
-with them: a trainer with exactly 100 CPD activities, a member of staff, a mentor and a
-clinic admin; the last three have an authenticator app whose secret is `PERSONA_TOTP_SECRET`.
+with them: a trainer with exactly 100 CPD activities, a member of staff, a mentor (whose four
+mentees, the trainer persona among them, have 10 sessions waiting) and a clinic admin; the
+last three have an authenticator app whose secret is `PERSONA_TOTP_SECRET`.
 """
 
 import datetime as dt
@@ -21,7 +23,7 @@ import json
 import random
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -33,10 +35,12 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection, models
+from django.db import connection
 from django.utils import timezone
 
-from mentorship.models import MentorProfile
+from mentorship.models import MentorAssignment, MentorProfile, SessionRound, SupervisedSession
+from programme.bulk import Copier
+from programme.generate_mentoring import MENTORS_PER_TRAINER, SESSIONS_PER_TRAINER, Mentoring
 from qualifications.catalogue import load_catalogue
 from qualifications.models import (
     AwardingBody,
@@ -71,7 +75,6 @@ PERSONA_CPD_ACTIVITIES = 100
 CPD_PER_TRAINER = (50, 150)
 PENDING_PER_TRAINER = 0.2
 AUDIT_PER_TRAINER = 50
-TRAINERS_PER_MENTOR = 50
 TRAINERS_PER_CLINIC = 100
 TRAINERS_PER_STAFF = 1000
 HISTORY_YEARS = 5
@@ -135,6 +138,7 @@ class Sizes:
     pending: int = 0
     audit_events: int = 0
     mentors: int = 0
+    sessions: int = 0
     clinics: int = 0
     staff: int = 0
 
@@ -144,7 +148,8 @@ class Sizes:
             trainers=trainers,
             pending=round(trainers * PENDING_PER_TRAINER),
             audit_events=trainers * AUDIT_PER_TRAINER,
-            mentors=max(1, trainers // TRAINERS_PER_MENTOR),
+            mentors=max(1, round(trainers * MENTORS_PER_TRAINER)),
+            sessions=trainers * SESSIONS_PER_TRAINER,
             clinics=max(1, trainers // TRAINERS_PER_CLINIC),
             staff=max(1, trainers // TRAINERS_PER_STAFF),
         )
@@ -180,6 +185,11 @@ def generated_tables() -> list[str]:
             DBSCheck,
             ClinicMembership,
             Clinic,
+            SessionRound,
+            SupervisedSession,
+            MentorAssignment.focus_areas.through,
+            MentorAssignment,
+            MentorProfile.condition_areas.through,
             MentorProfile,
             TrainerProfile,
             EmailAddress,
@@ -198,47 +208,6 @@ def empty_tables() -> None:
     # TRUNCATE is allowed on the audit log (its trigger refuses row updates and deletes only).
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {', '.join(generated_tables())} RESTART IDENTITY CASCADE")
-
-
-class Copier:
-    """COPY rows into one model's table, with ids handed out here."""
-
-    def __init__(self, model: type[models.Model] | Any, columns: Sequence[str]) -> None:
-        self.table = model._meta.db_table
-        self.columns = [self._column(model, name) for name in columns]
-        self.model = model
-
-    @staticmethod
-    def _column(model: Any, name: str) -> str:
-        field = model._meta.get_field(name)
-        if not isinstance(field, models.Field):
-            raise TypeError(f"{model.__name__}.{name} is not a column")
-        return str(field.column)
-
-    def next_id(self) -> int:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {self.table}")  # noqa: S608
-            row = cursor.fetchone()
-        return int(row[0])
-
-    def copy(self, rows: Iterable[Sequence[Any]]) -> int:
-        count = 0
-        with connection.cursor() as wrapper:
-            cursor = wrapper.cursor  # psycopg 3's own cursor: it has copy()
-            columns = ", ".join(f'"{column}"' for column in self.columns)  # "primary" is a keyword
-            sql = f"COPY {self.table} ({columns}) FROM STDIN"
-            with cursor.copy(sql) as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    count += 1
-        return count
-
-    def reset_sequence(self) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{self.table}', 'id'), "  # noqa: S608
-                f"(SELECT COALESCE(MAX(id), 1) FROM {self.table}))"
-            )
 
 
 @dataclass
@@ -268,6 +237,14 @@ class Generator:
         self.records: list[Record] = []
         self.cpd_first_id = 0
         self.cpd_counts: list[int] = []
+        self.mentoring = Mentoring(
+            rng=self.rng,
+            today=self.today,
+            now=self.now,
+            mentors=sizes.mentors,
+            sessions=sizes.sessions,
+            moment=self.moment,
+        )
 
     # --- helpers -----------------------------------------------------------------------
     def moment(self, day: dt.date) -> dt.datetime:
@@ -282,10 +259,13 @@ class Generator:
     def run(self) -> Report:
         r = self.report
         r.timed("catalogue", self.catalogue)
+        r.timed("planning mentors", self.plan_mentors)
         r.timed("users", self.users)
         r.timed("email addresses", self.email_addresses)
         r.timed("trainer profiles", self.trainer_profiles)
         r.timed("mentors", self.mentors)
+        r.timed("mentor assignments", self.mentor_assignments)
+        r.timed("supervised sessions and rounds", self.supervised_sessions)
         r.timed("clinics and admins", self.clinics)
         r.timed("planning records", self.plan_records)
         r.timed("qualifications, insurance, DBS", self.verifiable_records)
@@ -324,10 +304,6 @@ class Generator:
             self.user_ids.append(start + i)
             self.emails.append(email)
         next_id = start + n
-        self.mentor_user_ids = []
-        for j in range(self.sizes.mentors):
-            # Mentors are experienced trainers: the first of them is the mentor persona.
-            self.mentor_user_ids.append(self.user_ids[(j * TRAINERS_PER_MENTOR + 1) % n])
         self.clinic_admin_ids = []
         self.extra_emails: list[tuple[int, str]] = []
         for j in range(self.sizes.clinics):
@@ -349,6 +325,16 @@ class Generator:
             )
             self.staff_ids.append(next_id)
             self.extra_emails.append((next_id, email))
+            next_id += 1
+        # Mentors who are not trainers (physiotherapists, ...) have accounts of their own.
+        for mentor in self.mentoring.own_accounts():
+            rows.append(
+                self._user_row(
+                    next_id, mentor.email, mentor.name, self.now, bulk_hash, persona_hash
+                )
+            )
+            mentor.user_id = next_id
+            self.extra_emails.append((next_id, mentor.email))
             next_id += 1
         return copier.copy(rows)
 
@@ -394,15 +380,21 @@ class Generator:
 
         return copier.copy(rows())
 
+    def plan_mentors(self) -> None:
+        def name() -> str:
+            return f"{self.rng.choice(FIRST)} {self.rng.choice(LAST)}"
+
+        self.mentoring.plan_mentors(self.sizes.trainers, PERSONAS["mentor"], name)
+
     def mentors(self) -> int:
-        copier = Copier(
-            MentorProfile, ["id", "public_id", "user", "capacity", "is_accepting", "created_at"]
-        )
-        start = copier.next_id()
-        return copier.copy(
-            (start + j, uuid.uuid4(), user, 4, True, self.now)
-            for j, user in enumerate(self.mentor_user_ids)
-        )
+        return self.mentoring.write_mentors(self.user_ids, self.areas)
+
+    def mentor_assignments(self) -> int:
+        self.mentoring.plan_assignments(self.sizes.trainers, self.staff_ids)
+        return self.mentoring.write_assignments(self.profile_ids)
+
+    def supervised_sessions(self) -> int:
+        return self.mentoring.write_sessions(self.profile_ids)
 
     def clinics(self) -> int:
         clinics = Copier(Clinic, ["id", "public_id", "name", "city"])
@@ -832,15 +824,7 @@ class Generator:
         """Staff, mentors and clinic admins need a second factor: the personas have one."""
         count = 0
         for role in ("staff", "mentor", "clinic"):
-            email = PERSONAS[role]
-            if role == "mentor":
-                user = User.objects.get(pk=self.mentor_user_ids[0])
-                # The mentor persona is the first mentor, whatever its bulk address.
-                User.objects.filter(pk=user.pk).update(email=email)
-                EmailAddress.objects.filter(user=user).update(email=email)
-                User.objects.filter(pk=user.pk).update(password=make_password(PERSONA_PASSWORD))
-            else:
-                user = User.objects.get(email=email)
+            user = User.objects.get(email=PERSONAS[role])
             TOTP.activate(user, PERSONA_TOTP_SECRET)
             count += 1
         return count
@@ -850,7 +834,7 @@ class Generator:
             User,
             EmailAddress,
             TrainerProfile,
-            MentorProfile,
+            *self.mentoring.sequences(),
             Clinic,
             ClinicMembership,
             TrainerQualification,

@@ -36,6 +36,8 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 
+from pages import Page, pages, url_kwargs  # scripts/bench/pages.py, beside this script
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin"
 LUA = Path(__file__).with_name("report.lua")
@@ -44,44 +46,6 @@ START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 # Targets of issue 6, at 10 concurrent users.
 P95_TARGET_MS = 100.0
 RATIO_TARGET = 0.1
-
-
-@dataclass(frozen=True)
-class Page:
-    name: str
-    url_name: str
-    query: str = ""
-    persona: str | None = None  # None: anonymous
-    optional: bool = False  # skipped (and said so) when the URL does not exist yet
-
-
-def pages(today: dt.date) -> list[Page]:
-    since = (today - dt.timedelta(days=90)).isoformat()
-    return [
-        Page("bare view (/livez)", "livez"),
-        Page("login page", "account_login"),
-        Page("trainer dashboard", "home", persona="trainer"),
-        Page("CPD log", "qualifications:cpd_list", persona="trainer"),
-        Page("CPD progress", "qualifications:cpd_progress", persona="trainer"),
-        Page("records", "trainers:records", persona="trainer"),
-        Page("verification queue", "trainers:verification_queue", persona="staff"),
-        Page("trainer directory", "programme:trainer_directory", persona="staff", optional=True),
-        Page(
-            "trainer directory, search",
-            "programme:trainer_directory",
-            "q=smith",
-            persona="staff",
-            optional=True,
-        ),
-        Page("audit log", "audit_log", persona="staff"),
-        Page(
-            "audit log, filtered",
-            "audit_log",
-            f"action=qualification.verify&since={since}",
-            persona="staff",
-        ),
-        Page("admin audit list", "admin:rehabpath_auditevent_changelist", persona="staff"),
-    ]
 
 
 @dataclass
@@ -190,10 +154,15 @@ def ensure_database(config: Config) -> None:
 def ensure_programme(config: Config) -> dict[str, int]:
     from django.core.management import call_command
 
+    from mentorship.models import SupervisedSession
     from trainers.models import TrainerProfile
 
     call_command("migrate", "--noinput", verbosity=0)
     have = TrainerProfile.objects.count()
+    if have and not SupervisedSession.objects.exists():
+        # Made before the generator wrote mentoring (issue 7): the new pages would be empty.
+        say("the benchmark database has no supervised sessions: generating it again")
+        config.regenerate = True
     if have and have != config.trainers and not config.regenerate:
         raise HarnessError(
             f"the benchmark database holds {have:,} trainers, not BENCH_TRAINERS="
@@ -225,6 +194,14 @@ def data_sizes() -> dict[str, int]:
             " WHERE status = 'pending')"
         ),
         "audit events": "SELECT count(*) FROM rehabpath_auditevent",
+        "mentors": "SELECT count(*) FROM mentorship_mentorprofile",
+        "open mentor assignments": (
+            "SELECT count(*) FROM mentorship_mentorassignment WHERE ended_at IS NULL"
+        ),
+        "supervised sessions": "SELECT count(*) FROM mentorship_supervisedsession",
+        "sessions waiting for sign-off": (
+            "SELECT count(*) FROM mentorship_supervisedsession WHERE status = 'submitted'"
+        ),
         "accounts": "SELECT count(*) FROM rehabpath_user",
     }
     sizes = {}
@@ -482,7 +459,8 @@ def render(
             "`X-Forwarded-Proto: https` as from the TLS proxy (HTTPS is enforced).",
             f"- Load: wrk, {config.connections} connections, {config.seconds} s a page, one "
             "page after the other in one run; signed in as the personas of "
-            "`generate_programme` (a trainer with 100 CPD activities, programme staff).",
+            "`generate_programme` (a trainer with 100 CPD activities, programme staff, a "
+            "mentor with 4 mentees and 10 sessions waiting; the mentee page shows the trainer).",
             "- `alone ms`: the median of 4 requests one at a time before the load; `queries`: "
             "the SQL queries of one request (middleware included).",
             f"- Targets: p95 under {P95_TARGET_MS:.0f} ms and at least {RATIO_TARGET}x the "
@@ -539,13 +517,15 @@ def main() -> int:
     try:
         wait_for(config.port, server)
         sessions: dict[str, str] = {}
-        for persona in ("trainer", "staff"):
+        for persona in ("trainer", "staff", "mentor"):
             secret = None if persona == "trainer" else PERSONA_TOTP_SECRET
             sessions[persona] = sign_in(config.port, PERSONAS[persona], PERSONA_PASSWORD, secret)
         load_before = os.getloadavg()
         for page in pages(timezone.localdate()):
             try:
-                url = reverse(page.url_name)
+                url = reverse(page.url_name, kwargs=url_kwargs(page.kwargs))
+            except LookupError as error:  # the data a page needs is missing
+                raise HarnessError(str(error)) from error
             except NoReverseMatch:
                 if not page.optional:
                     raise

@@ -6,10 +6,21 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, models
 
-from mentorship.models import MentorProfile
+from mentorship.access import current_mentees_of
+from mentorship.identifiers import check_client_reference, free_text_warning
+from mentorship.models import (
+    MentorAssignment,
+    MentorProfile,
+    SessionRound,
+    SessionStatus,
+    SupervisedSession,
+    SupervisionStatement,
+)
+from programme import generate_mentoring
 from programme.generate import PERSONA_CPD_ACTIVITIES, PERSONA_PASSWORD, PERSONAS
+from programme.generate_mentoring import PERSONA_WAITING, content_hash
 from qualifications.models import CPDActivity, TrainerQualification
 from rehabpath.models import AuditEvent, User
 from rehabpath.roles import Role, roles_of
@@ -52,7 +63,8 @@ def test_a_small_run_makes_every_kind_of_row_in_proportion():
     assert DBSCheck.objects.count() == 20
     assert _pending() == 4  # one record for every 5 trainers waits for staff
     assert AuditEvent.objects.count() == 20 * 50
-    assert MentorProfile.objects.count() == 1
+    assert MentorProfile.objects.count() == 1  # 3 for every 100 trainers, at least one
+    assert 20 * 15 <= SupervisedSession.objects.count() <= 20 * 25  # 20 a trainer
     assert ClinicMembership.objects.count() == 1
     assert User.objects.filter(is_staff=True).count() == 1
     # Every pending record has its evidence, pointing at a stored file.
@@ -71,6 +83,7 @@ def test_the_personas_can_sign_in_and_hold_their_roles():
     assert trainer.check_password(PERSONA_PASSWORD)
     assert trainer.trainer_profile.cpd_activities.count() == PERSONA_CPD_ACTIVITIES
     assert roles_of(trainer) == {Role.TRAINER}
+    assert trainer.trainer_profile.supervised_sessions.count() >= 10
     for role, expected in (
         ("staff", Role.STAFF),
         ("mentor", Role.MENTOR),
@@ -115,3 +128,97 @@ def test_a_database_with_data_is_refused_unless_forced(trainer_user):
 
     assert TrainerProfile.objects.count() == 5
     assert not User.objects.filter(email=trainer_user.email).exists()
+
+
+@pytest.mark.django_db
+def test_the_mentor_persona_has_four_current_mentees_and_a_queue():
+    _generate("--trainers", "20")
+
+    mentor = User.objects.get(email=PERSONAS["mentor"]).mentor_profile
+    assert mentor.background == MentorProfile.Background.PHYSIOTHERAPIST
+    assert mentor.hcpc_number.startswith("PH") and len(mentor.hcpc_number) == 8
+    mentees = [a.trainer for a in current_mentees_of(mentor)]
+    assert len(mentees) == 4
+    assert User.objects.get(email=PERSONAS["trainer"]).trainer_profile in mentees
+    waiting = SupervisedSession.objects.filter(trainer__in=mentees, status="submitted")
+    assert waiting.count() == PERSONA_WAITING == 10
+    # Each mentee also has a draft or a returned session, and a history signed off by them.
+    for trainer in mentees:
+        states = set(trainer.supervised_sessions.values_list("status", flat=True))
+        assert {"signed_off", "submitted"} <= states
+        assert states & {"draft", "returned"}
+
+
+@pytest.mark.django_db
+def test_mentoring_at_300_trainers_is_in_proportion_and_within_the_rules():
+    _generate("--trainers", "300")
+
+    mentors = list(MentorProfile.objects.all())
+    assert len(mentors) == 9  # 300 at 10,000 trainers
+    sessions = SupervisedSession.objects.count()
+    assert 300 * 17 <= sessions <= 300 * 23  # 200,000 at 10,000
+    by_status = dict(SupervisedSession.objects.values_list("status").annotate(n=models.Count("id")))
+    assert set(by_status) == set(SessionStatus)
+    assert by_status["signed_off"] > 0.85 * sessions
+    for mentor in mentors:
+        if mentor.background in ("physiotherapist", "occupational_therapist"):
+            assert mentor.hcpc_number[:2] == {"physiotherapist": "PH"}.get(mentor.background, "OT")
+            assert len(mentor.hcpc_number) == 8 and mentor.hcpc_number[2:].isdigit()
+        assert mentor.condition_areas.exists()
+        open_ = MentorAssignment.objects.filter(mentor=mentor, ended_at__isnull=True).count()
+        assert 1 <= open_ <= mentor.capacity
+        # Mentors are never mentored: nobody mentors themselves or a mentor of theirs.
+        assert not MentorAssignment.objects.filter(trainer__user=mentor.user_id).exists()
+    assert MentorAssignment.objects.filter(ended_at__isnull=False).exists()
+    ended = MentorAssignment.objects.filter(ended_at__isnull=False)
+    assert not ended.filter(end_reason="").exists()
+
+    # Every session lies within an assignment of its trainer, decided by that mentor while the
+    # assignment was in force; rounds are in order; the hash is the signed content's.
+    assignments: dict[int, list[MentorAssignment]] = {}
+    for a in MentorAssignment.objects.select_related("mentor"):
+        assignments.setdefault(a.trainer_id, []).append(a)
+    rounds: dict[int, list[SessionRound]] = {}
+    for r in SessionRound.objects.order_by("session", "number"):
+        rounds.setdefault(r.session_id, []).append(r)
+    for session in SupervisedSession.objects.all().iterator():
+        within = [
+            a
+            for a in assignments[session.trainer_id]
+            if a.starts_on <= session.session_date
+            and session.session_date <= (a.ended_at.date() if a.ended_at else session.session_date)
+        ]
+        assert within, session.pk
+        mentor_users = {a.mentor.user_id for a in within}
+        its = rounds.get(session.pk, [])
+        assert [r.number for r in its] == list(range(1, len(its) + 1))
+        times = [t for r in its for t in (r.submitted_at, r.decided_at) if t is not None]
+        assert times == sorted(times)
+        assert check_client_reference(session.client_reference) is None
+        if session.status == SessionStatus.DRAFT:
+            assert not its and session.submitted_at is None
+            continue
+        assert its[-1].submitted_at == session.submitted_at
+        assert all(r.decision == "returned" and r.feedback for r in its[:-1])
+        assert {r.decided_by_id for r in its if r.decided_by_id} <= mentor_users
+        if session.status == SessionStatus.SUBMITTED:
+            assert its[-1].decision == ""
+        elif session.status == SessionStatus.RETURNED:
+            assert its[-1].decision == "returned"
+        else:
+            assert its[-1].decision == "signed_off"
+            assert session.signed_off_by_id in mentor_users
+            assert session.signed_off_at == its[-1].decided_at
+            assert session.signed_hash == content_hash(its[-1].content)
+            assert session.sign_off_statement == SupervisionStatement.for_mode(session.mode)
+            assert its[-1].content["reflection"] == session.reflection
+
+
+def test_the_generated_notes_raise_no_identifier_warning():
+    texts = [
+        *generate_mentoring.DELIVERED,
+        *generate_mentoring.REFLECTIONS,
+        *generate_mentoring.FIRST_REFLECTIONS,
+        *(text for pair in generate_mentoring.ESCALATIONS for text in pair),
+    ]
+    assert [text for text in texts if free_text_warning(text)] == []

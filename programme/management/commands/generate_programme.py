@@ -3,6 +3,8 @@
     manage.py generate_programme                  # 10,000 trainers, ~1,000,000 CPD activities
     manage.py generate_programme --trainers 300   # everything scaled to 300 trainers
 
+At 10,000 trainers: 300 mentors and about 200,000 supervised sessions (issue 7).
+
 Refuses a database that already has accounts, CPD or audit events unless --force, which
 empties the generated tables first. See programme/generate.py for the proportions and the
 personas (`make bench` signs in as them).
@@ -41,6 +43,12 @@ class Command(BaseCommand):
             default=None,
             help="Audit events (default: 50 a trainer).",
         )
+        parser.add_argument(
+            "--sessions",
+            type=int,
+            default=None,
+            help="Supervised sessions (default: 20 a trainer).",
+        )
         parser.add_argument("--seed", type=int, default=1, help="Random seed (default 1).")
         parser.add_argument(
             "--force",
@@ -56,7 +64,9 @@ class Command(BaseCommand):
             raise CommandError("--trainers must be at least 1.")
         sizes = Sizes.for_trainers(trainers)
         overrides = {
-            name: options[name] for name in ("pending", "audit_events") if options[name] is not None
+            name: options[name]
+            for name in ("pending", "audit_events", "sessions")
+            if options[name] is not None
         }
         if overrides:
             sizes = Sizes(**{**sizes.__dict__, **overrides})

@@ -1,0 +1,75 @@
+"""The pages `make bench` measures, in the order of the report (scripts/bench/run.py).
+
+A page whose URL is not on main yet is `optional`: the run skips it and the report says so.
+Runs inside the harness's Django set-up (the imports of url_kwargs need it).
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    url_name: str
+    query: str = ""
+    persona: str | None = None  # None: anonymous
+    optional: bool = False  # skipped (and said so) when the URL does not exist yet
+    kwargs: str = ""  # the URL's arguments, looked up by url_kwargs(): "mentee"
+
+
+def pages(today: dt.date) -> list[Page]:
+    since = (today - dt.timedelta(days=90)).isoformat()
+    return [
+        Page("bare view (/livez)", "livez"),
+        Page("login page", "account_login"),
+        Page("trainer dashboard", "home", persona="trainer"),
+        Page("CPD log", "qualifications:cpd_list", persona="trainer"),
+        Page("CPD progress", "qualifications:cpd_progress", persona="trainer"),
+        Page("records", "trainers:records", persona="trainer"),
+        Page("verification queue", "trainers:verification_queue", persona="staff"),
+        Page("trainer directory", "programme:trainer_directory", persona="staff", optional=True),
+        Page(
+            "trainer directory, search",
+            "programme:trainer_directory",
+            "q=smith",
+            persona="staff",
+            optional=True,
+        ),
+        Page("audit log", "audit_log", persona="staff"),
+        Page(
+            "audit log, filtered",
+            "audit_log",
+            f"action=qualification.verify&since={since}",
+            persona="staff",
+        ),
+        Page("admin audit list", "admin:rehabpath_auditevent_changelist", persona="staff"),
+        # Issue 7: the mentoring pages, each added by its helper.
+        Page("supervised sessions", "mentorship:sessions", persona="trainer", optional=True),
+        Page("mentor queue", "mentorship:queue", persona="mentor", optional=True),
+        Page(
+            "mentee page",
+            "mentorship:mentee",
+            persona="mentor",
+            optional=True,
+            kwargs="mentee",
+        ),
+    ]
+
+
+def url_kwargs(lookup: str) -> dict[str, str]:
+    """A page's URL arguments: the mentee page shows the trainer persona, a current mentee of
+    the mentor persona (programme.generate_mentoring) with sessions in every state."""
+    if not lookup:
+        return {}
+    from mentorship.access import current_mentees_of
+    from mentorship.models import MentorProfile
+    from programme.generate import PERSONAS
+
+    mentor = MentorProfile.objects.filter(user__email=PERSONAS["mentor"]).first()
+    if mentor is None:
+        raise LookupError("the bench mentor is missing: regenerate the programme")
+    mentees = {a.trainer.user.email: a.trainer for a in current_mentees_of(mentor)}
+    if lookup != "mentee" or PERSONAS["trainer"] not in mentees:
+        raise LookupError(f"no {lookup!r} for the bench mentor: regenerate the programme")
+    return {"public_id": str(mentees[PERSONAS["trainer"]].public_id)}
