@@ -27,7 +27,7 @@ def published_statements() -> QuerySet[ScopeStatement]:
 
 def latest_statement() -> ScopeStatement | None:
     """The version trainers sign: the highest published one, even before it takes effect."""
-    return published_statements().prefetch_related("condition_areas").order_by("-version").first()
+    return published_statements().order_by("-version").first()
 
 
 def _later_versions() -> QuerySet[ScopeStatement]:

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from mentorship.views import assignments, meetings, workspace
+from mentorship.views import assignments, meetings, scope, workspace
 
 app_name = "mentorship"
 urlpatterns: list[URLPattern] = [
@@ -29,5 +29,21 @@ urlpatterns: list[URLPattern] = [
         "meetings/<uuid:public_id>/withdraw/",
         meetings.meeting_withdraw_view,
         name="meeting_withdraw",
+    ),
+    # Scope of practice (mentorship.views.scope).
+    path("scope/", scope.scope, name="scope"),
+    path("scope/declare/", scope.scope_declare, name="scope_declare"),
+    path("staff/scope/", scope.scope_statements, name="scope_statements"),
+    path("staff/scope/new/", scope.scope_statement_new, name="scope_statement_new"),
+    path("staff/scope/<uuid:public_id>/", scope.scope_statement, name="scope_statement"),
+    path(
+        "staff/scope/<uuid:public_id>/edit/",
+        scope.scope_statement_edit,
+        name="scope_statement_edit",
+    ),
+    path(
+        "staff/scope/<uuid:public_id>/publish/",
+        scope.scope_statement_publish,
+        name="scope_statement_publish",
     ),
 ]

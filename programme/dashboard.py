@@ -4,6 +4,7 @@ from typing import Any
 
 from mentorship.access import current_assignment_of
 from mentorship.selectors_meetings import meetings_waiting_count
+from mentorship.selectors_scope import scope_status_for
 from qualifications.selectors import cpd_summary_for
 from rehabpath.models import User
 from trainers.models import DisplayStatus
@@ -32,4 +33,7 @@ def trainer_panel(user: User) -> dict[str, Any]:
         "cpd": cpd_summary_for(profile),
         "mentor_assignment": current_assignment_of(profile),
         "meetings_waiting": meetings_waiting_count(user),
+        # Asks the trainer to sign when they have no declaration, a new version is out, or
+        # theirs ends within 30 days.
+        "scope": scope_status_for(profile),
     }

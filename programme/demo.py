@@ -174,3 +174,65 @@ def load_demo_mentoring(*, mentor: User, trainer: User, staff: User) -> None:
         starts_on=timezone.localdate() - relativedelta(months=2),
         areas=areas[:1],
     )
+
+
+DEMO_SCOPE_TEXT = """\
+This statement sets out what a RehabPath trainer may do with clients who live with a
+neurological condition, and when they hand over to a health professional.
+
+## You may
+
+- Deliver exercise programmes within the referral and the condition areas you declare.
+- Adapt, pause or stop a session when the client's presentation changes.
+- Use the outcome measures you were trained in, and share them with the referring team.
+
+## You must not
+
+- Diagnose, or change a treatment plan set by a health professional.
+- Advise on medication, or work with a client outside the areas you declare.
+
+## Escalate
+
+1. Stop the session if the client shows new neurological symptoms, chest pain or a fall with injury.
+2. Call emergency services when needed, then tell your escalation contact the same day.
+3. Record what happened and whom you told, without anything that identifies the client.
+
+Read more in the [National Occupational Standards](https://www.skillsforhealth.org.uk/).
+"""
+
+
+def load_demo_scope(*, trainer: User, staff: User) -> None:
+    """A published scope statement, and the demo trainer's declaration of it (real services)."""
+    from mentorship.models import ScopeStatement
+    from mentorship.services.scope import (
+        StatementData,
+        declaration_sign,
+        statement_draft_create,
+        statement_publish,
+    )
+
+    if ScopeStatement.objects.exists():
+        return  # idempotent: staff may have published more since
+    areas = tuple(ConditionArea.objects.filter(slug__in=["stroke", "acquired-brain-injury"]))
+    draft = statement_draft_create(
+        actor=Actor.for_user(staff),
+        data=StatementData(
+            title="Scope of practice for neurological rehabilitation trainers",
+            text=DEMO_SCOPE_TEXT,
+            areas=tuple(ConditionArea.objects.all()),
+            effective_on=timezone.localdate(),
+            grace_days=30,
+            validity_months=12,
+        ),
+    )
+    statement = statement_publish(actor=Actor.for_user(staff), statement=draft)
+    declaration_sign(
+        actor=Actor.for_user(trainer),
+        trainer=trainer.trainer_profile,
+        statement=statement,
+        areas=areas[:1],
+        escalation_role="Referring physiotherapist",
+        escalation_organisation="North Bristol NHS Trust",
+        signed_name=trainer.name,
+        confirmed=True,
+    )

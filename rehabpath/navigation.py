@@ -39,6 +39,8 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Import", "programme:bulk_import", frozenset({Role.STAFF})),
     NavItem("CPD", "qualifications:cpd_list", frozenset({Role.TRAINER})),
     NavItem("Supervision meetings", "mentorship:meetings", frozenset({Role.TRAINER, Role.MENTOR})),
+    NavItem("Scope of practice", "mentorship:scope", frozenset({Role.TRAINER})),
+    NavItem("Scope statements", "mentorship:scope_statements", frozenset({Role.STAFF})),
 )
 
 

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from mentorship.models import MentorProfile
-from programme.demo import load_demo_mentoring, load_demo_records
+from programme.demo import load_demo_mentoring, load_demo_records, load_demo_scope
 from qualifications.catalogue import load_catalogue
 from rehabpath.models import User
 from trainers.models import Clinic, ClinicMembership, TrainerProfile
@@ -68,6 +68,10 @@ class Command(BaseCommand):
         )
         load_demo_mentoring(
             mentor=User.objects.get(email="mentor@example.com"),
+            trainer=User.objects.get(email="trainer@example.com"),
+            staff=User.objects.get(email="staff@example.com"),
+        )
+        load_demo_scope(
             trainer=User.objects.get(email="trainer@example.com"),
             staff=User.objects.get(email="staff@example.com"),
         )
