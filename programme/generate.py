@@ -367,6 +367,7 @@ class Generator:
         )
         start = copier.next_id()
         self.profile_ids = [start + i for i in range(self.sizes.trainers)]
+        self.profile_public_ids: list[uuid.UUID] = []  # the sign-off hash names the trainer
         self.year_starts: list[dt.date] = []
 
         def rows() -> Iterator[tuple[Any, ...]]:
@@ -376,7 +377,9 @@ class Generator:
                 self.year_starts.append(year_start)
                 status = "suspended" if i and self.rng.random() < 0.01 else "active"
                 summary = "Level 3 personal trainer working with neuro clients." if i % 3 else ""
-                yield (pk, uuid.uuid4(), self.user_ids[i], status, year_start, summary, self.now)
+                public_id = uuid.uuid4()
+                self.profile_public_ids.append(public_id)
+                yield (pk, public_id, self.user_ids[i], status, year_start, summary, self.now)
 
         return copier.copy(rows())
 
@@ -394,7 +397,7 @@ class Generator:
         return self.mentoring.write_assignments(self.profile_ids)
 
     def supervised_sessions(self) -> int:
-        return self.mentoring.write_sessions(self.profile_ids)
+        return self.mentoring.write_sessions(self.profile_ids, self.profile_public_ids)
 
     def clinics(self) -> int:
         clinics = Copier(Clinic, ["id", "public_id", "name", "city"])

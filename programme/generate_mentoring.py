@@ -144,31 +144,16 @@ SIGN_OFF_FEEDBACK = (
     "Good grading of the sit-to-stand progression.",
     "Safe, well-paced session; keep the rests you planned.",
     "Clear cueing and a sensible response to the fatigue.",
-    "",
 )
 DURATIONS = (30, 45, 45, 60, 60, 60, 75, 90)
 
 
-def signed_content(values: dict[str, Any]) -> dict[str, Any]:
-    """A round's snapshot: the signed fields, JSON-ready (dates as ISO strings)."""
-    return {
-        name: value.isoformat() if isinstance(value, dt.date) else value
-        for name, value in ((name, values[name]) for name in SIGNED_CONTENT_FIELDS)
-    }
-
-
-def canonical_json(content: dict[str, Any]) -> str:
-    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def content_hash(content: dict[str, Any]) -> str:
-    return hashlib.sha256(canonical_json(content).encode()).hexdigest()
-
-
 class FastCanonical:
-    """canonical_json for the generator's 400,000 snapshots, by template: json.dumps costs more
+    """The canonical JSON of the sign-off service (mentorship.services.sessions: sorted keys, no
+    spaces, UTF-8) for the generator's 400,000 snapshots, by template: json.dumps costs more
     than everything else a session needs. The few strings (texts from the lists above, client
-    references, dates) are encoded once each. A test holds it equal to canonical_json."""
+    references, dates) are encoded once each. The tests hold the hashes equal to the
+    service's `content_hash`."""
 
     def __init__(self) -> None:
         self.encoded: dict[str, str] = {}
@@ -198,6 +183,14 @@ class FastCanonical:
             '"reflection":'
         )
         return head, f',"session_date":{j(values["session_date"].isoformat())}}}'
+
+    def signed_hash(self, content: str, trainer_public_id: str, round_number: int) -> str:
+        """content_hash(content=..., trainer_public_id=..., round_number=...) of the service."""
+        payload = (
+            f'{{"content":{content},"round":{round_number:d},'
+            f'"trainer":{self.string(trainer_public_id)}}}'
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()
 
 
 @dataclass
@@ -437,7 +430,9 @@ class Mentoring:
         return written + m2m.copy((first + n, *pair) for n, pair in enumerate(pairs))
 
     # --- sessions -------------------------------------------------------------------------
-    def write_sessions(self, profile_ids: Sequence[int]) -> int:
+    def write_sessions(
+        self, profile_ids: Sequence[int], profile_public_ids: Sequence[uuid.UUID]
+    ) -> int:
         """The sessions (COPY as they are made) and then their rounds."""
         spans = {
             a.id: (min(a.last_day, self.today) - a.starts_on).days + 1 for a in self.assignments
@@ -456,7 +451,8 @@ class Mentoring:
                 count = max(1, round(share * self.rng.uniform(0.7, 1.3)))
                 if a.tail:
                     count = max(count, len(a.tail) + 8)
-                yield from self._sessions_of(a, profile_ids[a.trainer], count)
+                trainer = (profile_ids[a.trainer], str(profile_public_ids[a.trainer]))
+                yield from self._sessions_of(a, trainer, count)
 
         written = copier.copy(rows())
         rounds = Copier(
@@ -472,7 +468,7 @@ class Mentoring:
         return [name.removesuffix("_id") for name in SIGNED_CONTENT_FIELDS]
 
     def _sessions_of(
-        self, a: AssignmentPlan, profile: int, count: int
+        self, a: AssignmentPlan, trainer: tuple[int, str], count: int
     ) -> Iterator[tuple[Any, ...]]:
         rng = self.rng
         last = min(a.last_day, self.today)
@@ -490,7 +486,7 @@ class Mentoring:
             newest_first = count - 1 - position
             status = a.tail[newest_first] if newest_first < len(a.tail) else self._status(a, day)
             values = self._content(a, day, position / count, rng.choice(clients))
-            yield self._session_row(a, profile, values, status, deadline)
+            yield self._session_row(a, trainer, values, status, deadline)
 
     def _status(self, a: AssignmentPlan, day: dt.date) -> str:
         """Realistic states: the recent end of an open assignment is still moving."""
@@ -544,12 +540,13 @@ class Mentoring:
     def _session_row(
         self,
         a: AssignmentPlan,
-        profile: int,
+        trainer: tuple[int, str],
         values: dict[str, Any],
         status: str,
         deadline: dt.datetime,
     ) -> tuple[Any, ...]:
         rng = self.rng
+        profile, public_id = trainer
         pk = self.next_session
         self.next_session += 1
         created = min(self.moment(values["session_date"]), deadline)
@@ -594,7 +591,7 @@ class Mentoring:
             last_decision_at if signed else None,
             feedback,
             SupervisionStatement.for_mode(values["mode"]).value if signed else "",
-            hashlib.sha256(final.encode()).hexdigest() if signed else "",
+            self.canonical.signed_hash(final, public_id, n_rounds) if signed else "",
             created,
             max(created, last_decision_at, submitted_at or created),
         )

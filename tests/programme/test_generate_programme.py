@@ -1,6 +1,8 @@
 """manage.py generate_programme: the benchmark's data, in the proportions of issue 6."""
 
+import hashlib
 import io
+import json
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -20,7 +22,7 @@ from mentorship.models import (
 )
 from programme import generate_mentoring
 from programme.generate import PERSONA_CPD_ACTIVITIES, PERSONA_PASSWORD, PERSONAS
-from programme.generate_mentoring import PERSONA_WAITING, content_hash
+from programme.generate_mentoring import PERSONA_WAITING
 from qualifications.models import CPDActivity, TrainerQualification
 from rehabpath.models import AuditEvent, User
 from rehabpath.roles import Role, roles_of
@@ -32,6 +34,18 @@ from trainers.models import (
     TrainerProfile,
     VerificationStatus,
 )
+
+
+def content_hash(*, content, trainer_public_id, round_number):
+    """mentorship.services.sessions.content_hash, until that lands on main."""
+    payload = json.dumps(
+        {"content": content, "round": round_number, "trainer": trainer_public_id},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the generator writes with PostgreSQL's COPY"
@@ -181,6 +195,7 @@ def test_mentoring_at_300_trainers_is_in_proportion_and_within_the_rules():
     rounds: dict[int, list[SessionRound]] = {}
     for r in SessionRound.objects.order_by("session", "number"):
         rounds.setdefault(r.session_id, []).append(r)
+    trainers = dict(TrainerProfile.objects.values_list("pk", "public_id"))
     for session in SupervisedSession.objects.all().iterator():
         within = [
             a
@@ -209,7 +224,12 @@ def test_mentoring_at_300_trainers_is_in_proportion_and_within_the_rules():
             assert its[-1].decision == "signed_off"
             assert session.signed_off_by_id in mentor_users
             assert session.signed_off_at == its[-1].decided_at
-            assert session.signed_hash == content_hash(its[-1].content)
+            assert session.signed_hash == content_hash(
+                content=its[-1].content,
+                trainer_public_id=str(trainers[session.trainer_id]),
+                round_number=its[-1].number,
+            )
+            assert session.sign_off_feedback == its[-1].feedback != ""
             assert session.sign_off_statement == SupervisionStatement.for_mode(session.mode)
             assert its[-1].content["reflection"] == session.reflection
 
