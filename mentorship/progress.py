@@ -137,7 +137,8 @@ class AreaProgress:
         missing = [
             f"{level.remaining} at level {level.level}" for level in self.levels if not level.met
         ]
-        return f"{self.area.name}: {' and '.join(missing)} still to be signed off."
+        listed = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} and {missing[-1]}"
+        return f"{self.area.name}: {listed} still to be signed off."
 
 
 def supervised_progress(

@@ -37,7 +37,7 @@ PERSONAS = {
     # persona: (demo account, pages to start from)
     "anonymous": (None, ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]),
     "trainer": ("trainer@example.com", ["/"]),  # no second factor: sees the set-up pages
-    "mentor": ("mentor@example.com", ["/"]),
+    "mentor": ("mentor@example.com", ["/", "/mentor/queue/"]),  # the queue: helper workspace
     "clinic_admin": ("clinic@example.com", ["/"]),
     "staff": ("staff@example.com", ["/", "/admin/"]),
 }

@@ -63,7 +63,7 @@ def test_explanations_say_what_is_still_needed():
     )
     assert stroke.levels[2].explanation == "Level 3: 0 of 2 signed off, 2 more needed."
     assert stroke.explanation == (
-        "Stroke: 4 at level 1 and 4 at level 2 and 2 at level 3 still to be signed off."
+        "Stroke: 4 at level 1, 4 at level 2 and 2 at level 3 still to be signed off."
     )
     (done,) = supervised_progress(
         [STROKE], [SessionCount(1, lv, "signed_off", 6) for lv in (1, 2, 3)], Requirements()
