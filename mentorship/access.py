@@ -9,14 +9,22 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from mentorship.models import MeetingStatus, MentorAssignment, MentorProfile, SupervisionMeeting
+from mentorship.models import (
+    MeetingStatus,
+    MentorAssignment,
+    MentorProfile,
+    SessionStatus,
+    SupervisedSession,
+    SupervisionMeeting,
+)
 from rehabpath.models import User
 from rehabpath.roles import Role, has_role
+from trainers.access import is_owner
 from trainers.models import TrainerProfile
 
 
@@ -162,3 +170,89 @@ def get_meeting_for_user(
     if act and not (is_trainer or is_mentor):
         raise PermissionDenied("Only the trainer and their mentor act on their meetings.")
     return MeetingAccess(meeting, user.pk, is_trainer=is_trainer, is_mentor=is_mentor)
+
+
+# --- Supervised sessions ------------------------------------------------------------------
+
+
+def deciding_assignment(user: User, session: SupervisedSession) -> MentorAssignment | None:
+    """The assignment that makes `user` the mentor of this session today, or None.
+
+    The user must be the trainer's current mentor (today) and the session must be dated
+    within that assignment's dates: a mentor supervises what happened while they mentored.
+    Nobody is their own mentor (assignment_create refuses it); checked again for safety.
+    """
+    if not user.is_authenticated or session.trainer.user_id == user.pk:
+        return None
+    day = session.session_date
+    return (
+        current_assignments()
+        .filter(trainer_id=session.trainer_id, mentor__user=user, starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class SessionAccess:
+    """A supervised session and what the user asking for it may do with it."""
+
+    obj: SupervisedSession
+    is_owner: bool  # the trainer whose session it is
+    can_write: bool  # the owner, while it is a draft or returned to them
+    is_mentor: bool  # the trainer's current mentor, for a session dated within the assignment
+    can_decide: bool  # the mentor, while the session waits for a decision
+    is_staff: bool  # programme staff read every session (and see the sign-off delay)
+
+    @property
+    def can_delete(self) -> bool:
+        return self.is_owner and self.obj.status == SessionStatus.DRAFT
+
+    @property
+    def can_submit(self) -> bool:
+        return self.can_write
+
+
+def get_session_for_user(
+    user: User, public_id: uuid.UUID | str, *, write: bool = False
+) -> SessionAccess:
+    """One supervised session with the user's rights on it.
+
+    The trainer reads their own sessions and writes them while draft or returned; their
+    current mentor reads the sessions sent to them (not drafts) dated within the assignment,
+    and decides on a submitted one; programme staff read. Anyone else, an unassigned mentor or
+    one whose assignment has ended included, gets 404. `write` asks for the trainer's right
+    to change it: 403 for anyone who may only read it.
+    """
+    try:
+        session = SupervisedSession.objects.select_related(
+            "trainer__user", "condition_area", "signed_off_by"
+        ).get(public_id=public_id)
+    except (SupervisedSession.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404("No such session.") from None
+    owner = is_owner(user, session)
+    staff = has_role(user, Role.STAFF)
+    mentor = (
+        not owner
+        and session.status != SessionStatus.DRAFT
+        and has_role(user, Role.MENTOR)
+        and deciding_assignment(user, session) is not None
+    )
+    if not (owner or mentor or staff):
+        raise Http404("No such session.")
+    access = SessionAccess(
+        obj=session,
+        is_owner=owner,
+        can_write=owner and session.is_editable,
+        is_mentor=mentor,
+        can_decide=mentor and session.status == SessionStatus.SUBMITTED,
+        is_staff=staff,
+    )
+    if write and not access.can_write:
+        if owner:
+            raise PermissionDenied(
+                "This session can no longer be changed: "
+                f"it is {session.get_status_display().lower()}."
+            )
+        raise PermissionDenied("Only the trainer can change their own session.")
+    return access

@@ -11,6 +11,10 @@ class MentorshipConfig(AppConfig):
 
         register_panel(Role.MENTOR, "rehabpath/panels/mentor.html", mentor_panel)
         _register_audit_actions()
+        # Supervised sessions: audit actions, and the mails' context builders.
+        from mentorship import session_mails  # noqa: F401 - registers its context builders
+
+        _register_session_audit_actions()
 
 
 def _register_audit_actions() -> None:
@@ -45,3 +49,20 @@ def _register_audit_actions() -> None:
         ("withdraw", "Supervision meeting withdrawn"),
     ):
         register_audit_action(f"supervision_meeting.{verb}", label, target=SupervisionMeeting)
+
+
+def _register_session_audit_actions() -> None:
+    from mentorship.models import SupervisedSession
+    from rehabpath.audit import register_audit_action
+
+    # mentorship.services.sessions.
+    for action, label in (
+        ("create", "Supervised session logged"),
+        ("update", "Supervised session changed"),
+        ("delete", "Supervised session deleted"),
+        ("submit", "Supervised session submitted"),
+        ("resubmit", "Supervised session resubmitted"),
+        ("return", "Supervised session returned"),
+        ("sign_off", "Supervised session signed off"),
+    ):
+        register_audit_action(f"supervised_session.{action}", label, target=SupervisedSession)

@@ -1,6 +1,7 @@
 from django.urls import URLPattern, path
 
 from mentorship.views import assignments, meetings, scope, workspace
+from mentorship.views import sessions as session_views
 
 app_name = "mentorship"
 urlpatterns: list[URLPattern] = [
@@ -46,4 +47,20 @@ urlpatterns: list[URLPattern] = [
         scope.scope_statement_publish,
         name="scope_statement_publish",
     ),
+    # Supervised sessions (helper "sessions").
+    path("sessions/", session_views.sessions, name="sessions"),
+    path("sessions/new/", session_views.session_new, name="session_new"),
+    path("sessions/<uuid:public_id>/", session_views.session, name="session"),
+    path("sessions/<uuid:public_id>/edit/", session_views.session_edit, name="session_edit"),
+    path(
+        "sessions/<uuid:public_id>/submit/",
+        session_views.session_submit_view,
+        name="session_submit",
+    ),
+    path(
+        "sessions/<uuid:public_id>/delete/",
+        session_views.session_delete_view,
+        name="session_delete",
+    ),
+    path("sessions/<uuid:public_id>/decide/", session_views.session_decide, name="session_decide"),
 ]

@@ -3,6 +3,7 @@
 from typing import Any
 
 from mentorship.access import current_assignment_of
+from mentorship.models import SessionStatus, SupervisedSession
 from mentorship.selectors_meetings import meetings_waiting_count
 from mentorship.selectors_scope import scope_status_for
 from qualifications.selectors import cpd_summary_for
@@ -36,4 +37,8 @@ def trainer_panel(user: User) -> dict[str, Any]:
         # Asks the trainer to sign when they have no declaration, a new version is out, or
         # theirs ends within 30 days.
         "scope": scope_status_for(profile),
+        # Supervised sessions the mentor returned: the trainer's move (mentorship:sessions).
+        "returned_sessions": SupervisedSession.objects.filter(
+            trainer=profile, status=SessionStatus.RETURNED
+        ).count(),
     }

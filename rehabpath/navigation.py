@@ -41,6 +41,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Supervision meetings", "mentorship:meetings", frozenset({Role.TRAINER, Role.MENTOR})),
     NavItem("Scope of practice", "mentorship:scope", frozenset({Role.TRAINER})),
     NavItem("Scope statements", "mentorship:scope_statements", frozenset({Role.STAFF})),
+    NavItem("Supervised sessions", "mentorship:sessions", frozenset({Role.TRAINER})),
 )
 
 

@@ -13,6 +13,7 @@ from mentorship.models import (
     ScopeStatement,
     SupervisionMeeting,
 )
+from mentorship.models import SupervisedSession as _SupervisedSession
 from qualifications.models import (
     AwardingBody,
     ConditionArea,
@@ -183,6 +184,26 @@ class CPDActivityFactory(factory.django.DjangoModelFactory[CPDActivity]):
     what_i_did = "A half-day practical workshop on gait retraining."
     what_i_learnt = "How to progress treadmill walking with partial body-weight support."
     how_it_benefits = "Safer, better graded walking practice for clients after stroke."
+
+
+# --- Supervised sessions (helper "sessions") ---
+
+
+class SupervisedSessionFactory(factory.django.DjangoModelFactory[_SupervisedSession]):
+    """A draft session; pass status and the sign-off fields for other states."""
+
+    class Meta:
+        model = _SupervisedSession
+
+    trainer = factory.SubFactory(TrainerProfileFactory)
+    session_date = dt.date(2026, 6, 1)
+    duration_minutes = 60
+    condition_area = factory.SubFactory(ConditionAreaFactory, slug="stroke", name="Stroke")
+    complexity = 1
+    mode = "direct_observation"
+    client_reference = "C-014"
+    delivered = "Sit to stand practice, graded by fatigue; shorter sets after the break."
+    reflection = "Pacing worked better with a rating of perceived exertion after each set."
 
 
 def add_totp(user: User) -> Authenticator:

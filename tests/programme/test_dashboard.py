@@ -25,7 +25,8 @@ def test_the_trainer_dashboard_runs_a_fixed_number_of_queries(
     client.get(reverse("home"))  # the first request records the session
     # the user (with roles and profile); 3 record kinds; the CPD summary (activities, their
     # areas, the policy, the condition areas); the current mentor; the meetings waiting; the
-    # scope statement, the trainer's declaration and whether they ever signed one.
-    with django_assert_num_queries(13):
+    # scope statement, the trainer's declaration and whether they ever signed one; returned
+    # sessions.
+    with django_assert_num_queries(14):
         response = client.get(reverse("home"))
     assert response.status_code == 200
