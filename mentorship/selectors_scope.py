@@ -77,6 +77,31 @@ def declaration_history(trainer: TrainerProfile) -> list[ScopeDeclaration]:
     )
 
 
+@dataclass(frozen=True)
+class HistoryRow:
+    declaration: ScopeDeclaration
+    label: str  # how its state reads today
+    badge: str  # the badge style of that state
+
+
+def labelled_history(trainer: TrainerProfile, on: dt.date | None = None) -> list[HistoryRow]:
+    """`declaration_history` with each one's state on `on` (today): the newest one that holds
+    is current (as in current_declaration_of); two queries, one without declarations."""
+    day = on or timezone.localdate()
+    rows = []
+    current_found = False
+    for declaration in declaration_history(trainer):
+        holds = declaration.signed_on <= day <= declaration.valid_until
+        if holds and not current_found:
+            current_found = True
+            rows.append(HistoryRow(declaration, "Current", "ok"))
+        elif declaration.valid_until < day:
+            rows.append(HistoryRow(declaration, "Ended", "expired"))
+        else:
+            rows.append(HistoryRow(declaration, "Replaced by a later declaration", "info"))
+    return rows
+
+
 class ScopeState(StrEnum):
     NO_STATEMENT = "no_statement"  # staff have published nothing: nothing to sign
     NOT_SIGNED = "not_signed"  # no declaration holds today

@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mentorship.forms_scope import ScopeDeclarationForm, ScopeStatementForm
-from mentorship.models import ScopeDeclaration, ScopeStatement
+from mentorship.models import ScopeStatement
 from mentorship.selectors_scope import (
-    declaration_history,
+    labelled_history,
     scope_status_for,
     statement_rows,
     trainers_to_sign,
@@ -37,25 +37,8 @@ from rehabpath.http import AuthenticatedHttpRequest
 from rehabpath.markup import render_markup
 from rehabpath.roles import Role
 from trainers.access import trainer_profile_of
-from trainers.models import TrainerProfile
 
 # --- Trainer ------------------------------------------------------------------------------
-
-
-def labelled_history(profile: TrainerProfile, current: ScopeDeclaration | None) -> list[Any]:
-    """The trainer's declarations, each with the words and badge its state reads as."""
-    today = timezone.localdate()
-    history = declaration_history(profile)
-    for declaration in history:
-        if current is not None and declaration.pk == current.pk:
-            label, badge = "Current", "ok"
-        elif declaration.valid_until < today:
-            label, badge = "Ended", "expired"
-        else:
-            label, badge = "Replaced by a later declaration", "info"
-        setattr(declaration, "label", label)  # noqa: B010 - display only
-        setattr(declaration, "badge", badge)  # noqa: B010
-    return history
 
 
 @role_required(Role.TRAINER)
@@ -69,7 +52,7 @@ def scope(request: AuthenticatedHttpRequest) -> HttpResponse:
             "status": status,
             "statement": status.statement,
             "statement_html": render_markup(status.statement.text) if status.statement else "",
-            "history": labelled_history(profile, status.declaration),
+            "history": labelled_history(profile),
         },
     )
 
@@ -83,8 +66,18 @@ def scope_declare(request: AuthenticatedHttpRequest) -> HttpResponse:
     if statement is None:
         messages.info(request, "There is no scope of practice statement to sign yet.")
         return redirect("mentorship:scope")
+    initial: dict[str, Any] = {"statement": statement.public_id}
+    if status.declaration is not None:  # signing again: start from what they declared
+        initial |= {
+            "areas": [a for a in status.declaration.areas.all()],
+            "escalation_role": status.declaration.escalation_role,
+            "escalation_organisation": status.declaration.escalation_organisation,
+        }
     form = ScopeDeclarationForm(
-        request.POST or None, statement=statement, account_name=request.user.name
+        request.POST or None,
+        statement=statement,
+        account_name=request.user.name,
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -173,6 +166,8 @@ def scope_statement_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValueError:
             source = None
     form = ScopeStatementForm(request.POST or None, statement=source)
+    if source is not None:  # a new version takes effect from today at the earliest
+        form.initial["effective_on"] = max(source.effective_on, timezone.localdate())
     if request.method == "POST" and form.is_valid():
         try:
             draft = statement_draft_create(

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from mentorship.selectors_scope import labelled_history
 from programme.directory import selectors
 from programme.directory.forms import DirectorySearchForm, StatusChangeForm
 from qualifications.selectors import cpd_summary_for
@@ -80,6 +81,7 @@ def trainer_detail(
             "history": history,
             "own": own,
             "status_form": status_form or StatusChangeForm(),
+            "scope_history": labelled_history(profile),
         },
     )
 

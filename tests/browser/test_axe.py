@@ -108,6 +108,29 @@ def _verification_with_errors(page) -> None:
     assert page.get_by_role("alert").is_visible()
 
 
+def _scope_declaration_with_errors(page) -> None:
+    page.goto("/scope/declare/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign the declaration").click()
+    assert page.get_by_role("alert").is_visible()
+
+
+def _scope_draft_preview(page) -> None:
+    """A draft (the demo has only a published version): its preview, publish form and edit."""
+    page.goto("/staff/scope/new/")
+    page.get_by_label("Title").fill("Scope of practice, corrected")
+    page.get_by_label("Text").fill("# Heading\n\nWork **within** it.\n\n- One\n- Two")
+    page.get_by_label("Stroke").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save the draft").click()
+    assert page.get_by_role("button", name="Publish this version").is_visible()
+
+
+def _scope_draft_edit(page) -> None:
+    page.get_by_role("link", name="Edit the draft").click()
+    page.wait_for_url("**/edit/")
+
+
 def _import_preview(valid: bool) -> Callable:
     def upload(page) -> None:
         from programme.imports.services import template_csv
@@ -161,6 +184,7 @@ STATES: dict[str, dict[str, Callable]] = {
     "trainer": {
         "CPD form with errors": _cpd_form_with_errors,
         "qualification form with errors": _record_form_with_errors,
+        "scope declaration with errors": _scope_declaration_with_errors,
     },
     "staff": {
         "verification form with errors": _verification_with_errors,
@@ -168,6 +192,8 @@ STATES: dict[str, dict[str, Callable]] = {
         "import preview with problems": _import_preview(valid=False),
         "admin clinic with members": _clinic_with_members_in_the_admin,
         "verification review with evidence": _review_with_evidence,
+        "scope draft with its preview": _scope_draft_preview,
+        "scope draft being edited": _scope_draft_edit,
     },
 }
 

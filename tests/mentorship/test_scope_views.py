@@ -229,3 +229,26 @@ def test_the_trainer_page_runs_fixed_queries(
     with django_assert_num_queries(7):
         response = client.get(reverse("mentorship:scope"))
     assert response.status_code == 200
+
+
+def test_staff_read_a_trainers_declarations_on_the_trainer_page(
+    client_for, staff_user, trainer_user, areas
+):
+    declaration = signed_scope_declaration(
+        trainer=trainer_user.trainer_profile, statement=published_scope_statement(areas=areas)
+    )
+    html = (
+        client_for(staff_user)
+        .get(reverse("programme:trainer_detail", args=[trainer_user.trainer_profile.public_id]))
+        .content.decode()
+    )
+    assert "Scope of practice declarations" in html
+    assert declaration.signed_sha256 in html and "What they signed" in html
+
+
+def test_signing_again_starts_from_the_current_declaration(client_for, trainer_user, areas):
+    signed_scope_declaration(
+        trainer=trainer_user.trainer_profile, statement=published_scope_statement(areas=areas)
+    )
+    html = client_for(trainer_user).get(reverse("mentorship:scope_declare")).content.decode()
+    assert 'value="North Bristol NHS Trust"' in html
