@@ -419,3 +419,39 @@ def test_the_history_keeps_every_declaration_with_its_validity(areas):
     assert history == [second, first]
     assert history[1].valid_until == dt.date(2026, 3, 3)
     assert history[0].valid_until == dt.date(2027, 2, 2)
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_versions_published_at_once_never_share_a_number(areas):
+    import threading
+
+    from django.db import connections
+
+    staff = Actor.for_user(UserFactory(is_staff=True))
+    drafts = [statement_draft_create(actor=staff, data=_data(areas)) for _ in range(2)]
+    barrier = threading.Barrier(2)
+    outcomes: list[object] = [None, None]
+
+    def publish(index):
+        try:
+            barrier.wait()
+            statement_publish(actor=staff, statement=drafts[index])
+        except Exception as exc:  # the outcome under test
+            outcomes[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=publish, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    versions = sorted(
+        ScopeStatement.objects.exclude(version=None).values_list("version", flat=True)
+    )
+    errors = [o for o in outcomes if o is not None]
+    assert versions == list(range(1, len(versions) + 1)) and versions
+    assert all("at the same moment" in str(e) for e in errors), outcomes
+    assert len(versions) + len(errors) == 2
