@@ -13,7 +13,7 @@ from django.utils import timezone
 from mentorship.models import MeetingKind, MeetingMode, MentorAssignment
 from mentorship.services.meetings import ACKNOWLEDGE, MeetingData, identifier_warnings
 from qualifications.models import ConditionArea
-from trainers.forms import add_fingerprint
+from trainers.forms import DateInput, add_fingerprint
 
 NOTES_HELP = "Yours to write as the mentor. The trainer reads them on the meeting's page."
 
@@ -66,7 +66,7 @@ class MeetingForm(IdentifierCheckedForm):
 
     meeting_date = forms.DateField(
         label="Date of the meeting",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         error_messages={"required": "Give the date you met.", "invalid": "Give a real date."},
     )
     kind = forms.ChoiceField(
@@ -184,7 +184,9 @@ class DisputeForm(IdentifierCheckedForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Whoever recorded it reads this, corrects the record and sends it back to you.",
-        error_messages={"required": "Say what is wrong: it goes back to be corrected from it."},
+        error_messages={
+            "required": "Say what is wrong with the record, so that it can be corrected."
+        },
     )
 
     def __init__(self, *args: Any, fingerprint: str, **kwargs: Any) -> None:

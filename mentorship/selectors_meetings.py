@@ -144,3 +144,30 @@ def meetings_waiting_for(user: User) -> list[SupervisionMeeting]:
 def meetings_waiting_count(user: User) -> int:
     """For the dashboards' attention links; one query."""
     return SupervisionMeeting.objects.filter(_waiting_for(user)).count()
+
+
+@dataclass(frozen=True)
+class SupervisionRow:
+    """One trainer's last months, for the list page: the user themself or a mentee."""
+
+    trainer: TrainerProfile
+    is_self: bool
+    months: list[MonthSupervision]
+
+
+def supervision_overview(user: User, *, months: int = DEFAULT_MONTHS) -> list[SupervisionRow]:
+    """The user's own months as a trainer, then each current mentee's; two queries at most
+    (the mentees, the counts)."""
+    trainers: list[tuple[TrainerProfile, bool]] = []
+    if has_role(user, Role.TRAINER):
+        trainers.append((user.trainer_profile, True))
+    if has_role(user, Role.MENTOR):
+        mentees = (
+            current_assignments()
+            .filter(mentor__user=user)
+            .select_related("trainer__user")
+            .order_by("trainer__user__name", "pk")
+        )
+        trainers += [(assignment.trainer, False) for assignment in mentees]
+    by_trainer = supervision_by_month_for([t for t, _ in trainers], months=months)
+    return [SupervisionRow(t, is_self, by_trainer[t.pk]) for t, is_self in trainers]

@@ -18,6 +18,7 @@ from django.db.models import F, Q
 
 from mentorship.models.assignments import MentorAssignment
 from qualifications.models import ConditionArea
+from rehabpath.formats import day_label
 
 
 class MeetingMode(models.TextChoices):
@@ -135,7 +136,7 @@ class SupervisionMeeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} on {self.meeting_date:%d %b %Y}"
+        return f"{self.get_kind_display()} on {day_label(self.meeting_date)}"
 
     @property
     def is_confirmed(self) -> bool:

@@ -338,7 +338,8 @@ def meeting_dispute(
         check_not_stale(meeting_fingerprint(meeting), expected_fingerprint)
         if not reason:
             raise DomainError(
-                f"Say what is wrong: {_name(meeting.recorded_by)} corrects the record from it.",
+                f"Say what is wrong with the record, so that {_name(meeting.recorded_by)} can "
+                "correct it.",
                 field="reason",
             )
         _check_identifiers({"reason": reason}, acknowledged=identifiers_acknowledged)

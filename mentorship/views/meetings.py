@@ -18,7 +18,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mentorship.access import MeetingAccess, current_assignments, get_meeting_for_user
 from mentorship.forms_meetings import ConfirmForm, DisputeForm, MeetingForm
 from mentorship.models import MentorAssignment, SupervisionMeeting
-from mentorship.selectors_meetings import meetings_for, meetings_waiting_for
+from mentorship.selectors_meetings import (
+    meetings_for,
+    meetings_waiting_for,
+    supervision_overview,
+)
 from mentorship.services.meetings import (
     meeting_confirm,
     meeting_dispute,
@@ -54,6 +58,7 @@ def meetings(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "page": page,
             "waiting": meetings_waiting_for(request.user),
+            "overview": supervision_overview(request.user),
             "is_mentor": has_role(request.user, Role.MENTOR),
         },
     )

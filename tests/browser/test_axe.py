@@ -179,12 +179,36 @@ def _clinic_with_members_in_the_admin(page) -> None:
     assert page.locator("td.delete input[type=checkbox]").count() >= 1
 
 
+def _meeting_form_with_warning(page) -> None:
+    """The supervision meeting form once the identifier check has fired: the tick appears."""
+    page.goto("/meetings/new/")
+    page.get_by_label("Topics discussed").fill("Client Sarah: pacing after her stroke.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Record the meeting").click()
+    assert page.get_by_label("I have checked: this text does not identify a client").is_visible()
+
+
+def _meeting_dispute_with_errors(page) -> None:
+    from mentorship.models import MeetingStatus, SupervisionMeeting
+
+    waiting = SupervisionMeeting.objects.filter(
+        status=MeetingStatus.AWAITING, recorded_by__email="mentor@example.com"
+    )[0]
+    page.goto(f"/meetings/{waiting.public_id}/")
+    page.get_by_text("Something is wrong: dispute it").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Dispute the record").click()
+    assert page.get_by_role("alert").first.is_visible()
+
+
 STATES: dict[str, dict[str, Callable]] = {
     "anonymous": {"login with errors": _login_with_errors},
     "trainer": {
         "CPD form with errors": _cpd_form_with_errors,
         "qualification form with errors": _record_form_with_errors,
         "scope declaration with errors": _scope_declaration_with_errors,
+        "meeting form with the identifier warning": _meeting_form_with_warning,
+        "meeting dispute with errors": _meeting_dispute_with_errors,
     },
     "staff": {
         "verification form with errors": _verification_with_errors,

@@ -44,6 +44,7 @@ def test_a_mentor_records_a_meeting_with_a_mentee(client_for, mentor_user, assig
     page = client.get(reverse("mentorship:meeting_new"))
     assert page.status_code == 200
     assert "your mentee" in page.content.decode()
+    assert 'type="date" name="meeting_date" value="2026-06-15"' in page.content.decode()
 
     response = client.post(
         reverse("mentorship:meeting_new"), _form(assignment, mentor_notes="Confident.")
@@ -136,7 +137,7 @@ def test_a_dispute_without_a_reason_comes_back_with_the_error(client_for, traine
         reverse("mentorship:meeting_dispute", args=[meeting.public_id]), {"dispute-reason": ""}
     )
     assert response.status_code == 200
-    assert "Say what is wrong" in response.content.decode()
+    assert "Say what is wrong with the record" in response.content.decode()
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.AWAITING
 
@@ -227,9 +228,9 @@ def test_a_mentor_lists_meetings_of_current_mentees_only(
 
 
 @pytest.mark.parametrize("n", [1, 15])
-@pytest.mark.parametrize("persona", ["trainer_user", "mentor_user"])
+@pytest.mark.parametrize(("persona", "queries"), [("trainer_user", 5), ("mentor_user", 6)])
 def test_the_list_runs_a_fixed_number_of_queries(
-    request, client_for, assignment, n, persona, django_assert_num_queries
+    request, client_for, assignment, n, persona, queries, django_assert_num_queries
 ):
     for i in range(n):
         factories.SupervisionMeetingFactory(
@@ -242,8 +243,9 @@ def test_the_list_runs_a_fixed_number_of_queries(
         )
     client = client_for(request.getfixturevalue(persona))
     client.get(reverse("mentorship:meetings"))  # the first request records the session
-    # the user (with roles); the waiting meetings; the page's count; the page.
-    with django_assert_num_queries(4):
+    # the user (with roles and trainer profile); the waiting meetings; the months (for a
+    # mentor: their mentees, then the months); the page's count; the page.
+    with django_assert_num_queries(queries):
         response = client.get(reverse("mentorship:meetings"))
     assert response.status_code == 200
 
@@ -262,3 +264,19 @@ def test_staff_read_a_meeting_without_acting_on_it(client_for, staff_user, assig
     page = client_for(staff_user).get(reverse("mentorship:meeting", args=[meeting.public_id]))
     assert page.status_code == 200
     assert "Confirm the meeting" not in page.content.decode()
+
+
+def test_the_list_shows_which_months_had_a_confirmed_meeting(client_for, mentor_user, assignment):
+    factories.SupervisionMeetingFactory(
+        assignment=assignment,
+        meeting_date=dt.date(2026, 5, 4),
+        status=MeetingStatus.CONFIRMED,
+        confirmed_by=assignment.trainer.user,
+        confirmed_at=dt.datetime(2026, 5, 5, tzinfo=dt.UTC),
+    )
+    factories.SupervisionMeetingFactory(assignment=assignment, meeting_date=dt.date(2026, 6, 4))
+
+    page = client_for(mentor_user).get(reverse("mentorship:meetings")).content.decode()
+
+    assert "May 2026: 1 confirmed" in page and "June 2026: none" in page
+    assert reverse("mentorship:mentee", args=[assignment.trainer.public_id]) in page

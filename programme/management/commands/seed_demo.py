@@ -12,6 +12,7 @@ from django.db import transaction
 
 from mentorship.models import MentorProfile
 from programme.demo import load_demo_mentoring, load_demo_records, load_demo_scope
+from programme.demo_meetings import load_demo_meetings
 from qualifications.catalogue import load_catalogue
 from rehabpath.models import User
 from trainers.models import Clinic, ClinicMembership, TrainerProfile
@@ -74,6 +75,10 @@ class Command(BaseCommand):
         load_demo_scope(
             trainer=User.objects.get(email="trainer@example.com"),
             staff=User.objects.get(email="staff@example.com"),
+        )
+        load_demo_meetings(
+            mentor=User.objects.get(email="mentor@example.com"),
+            trainer=User.objects.get(email="trainer@example.com"),
         )
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         for email, _name, role in DEMO_ACCOUNTS:
