@@ -16,7 +16,14 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from mentorship.access import current_assignments
-from mentorship.models import MentorAssignment, SessionRound, SessionStatus, SupervisedSession
+from mentorship.models import (
+    MentorAssignment,
+    SessionRound,
+    SessionStatus,
+    SupervisedSession,
+    SupervisionMeeting,
+)
+from mentorship.selectors_meetings import MonthSupervision
 from rehabpath.models import User
 from rehabpath.paging import cursor_of, parse_cursor
 from trainers.models import TrainerProfile
@@ -217,3 +224,53 @@ def ending_soon(assignment: MentorAssignment | None, *, today: dt.date | None = 
         return None
     left = (assignment.ends_on - (today or timezone.localdate())).days
     return left if 0 <= left <= ENDING_SOON_DAYS else None
+
+
+RECENT_MEETINGS = 5
+
+
+def mentee_meetings(trainer: TrainerProfile) -> list[SupervisionMeeting]:
+    """The trainer's latest meetings with any mentor, newest first; one query."""
+    return list(
+        SupervisionMeeting.objects.filter(assignment__trainer=trainer)
+        .select_related("assignment__trainer__user", "assignment__mentor__user", "recorded_by")
+        .order_by("-meeting_date", "-pk")[:RECENT_MEETINGS]
+    )
+
+
+def month_missed(
+    months: list[MonthSupervision], assignment: MentorAssignment | None
+) -> MonthSupervision | None:
+    """Last calendar month, when it had no confirmed meeting and the assignment already ran
+    then ("one supervision a month"); the month under way is not overdue yet."""
+    if assignment is None or len(months) < 2:
+        return None
+    last = months[-2]
+    if last.met or assignment.starts_on > last.month:
+        return None
+    return last
+
+
+@dataclass(frozen=True)
+class MonthState:
+    month: MonthSupervision
+    state: str  # "met", "missed", "current" (under way, none yet) or "before" (no assignment yet)
+
+
+def month_states(
+    months: list[MonthSupervision], assignment: MentorAssignment | None
+) -> list[MonthState]:
+    """Each month of the strip with how to show it: a month before the assignment began, or
+    without one, is not a missed month."""
+    states = []
+    for position, month in enumerate(months):
+        if month.met:
+            state = "met"
+        elif position == len(months) - 1:
+            state = "current"
+        elif assignment is None or assignment.starts_on > month.month:
+            state = "before"
+        else:
+            state = "missed"
+        states.append(MonthState(month, state))
+    return states

@@ -14,6 +14,7 @@ from mentorship import workspace
 from mentorship.access import get_mentee_for_user
 from mentorship.models import ComplexityLevel
 from mentorship.progress import Requirements, progress_for_trainer
+from mentorship.selectors_meetings import supervision_by_month
 from rehabpath.access import role_required
 from rehabpath.http import AuthenticatedHttpRequest
 from rehabpath.roles import Role
@@ -44,6 +45,7 @@ def mentee(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpRespo
     trainer, assignment = access.trainer, access.assignment
     sessions = workspace.mentee_sessions(trainer, assignment)
     overdue = [row for row in sessions.waiting if row.overdue]
+    months = supervision_by_month(trainer)
     return render(
         request,
         "mentorship/mentee.html",
@@ -57,6 +59,9 @@ def mentee(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpRespo
             "sessions": sessions,
             "overdue": overdue,
             "ending_in": workspace.ending_soon(assignment),
+            "months": workspace.month_states(months, assignment),
+            "month_missed": workspace.month_missed(months, assignment),
+            "meetings": workspace.mentee_meetings(trainer),
             "overdue_after": workspace.OVERDUE_AFTER_DAYS,
             "today": timezone.localdate(),
         },

@@ -56,6 +56,13 @@ def _mentees(mentor_user):
                 decision="returned" if number == 1 and level == 2 else "",
                 feedback="More on the pacing, please." if number == 1 and level == 2 else "",
             )
+    factories.SupervisionMeetingFactory.create(
+        assignment=sam,
+        meeting_date=today - dt.timedelta(days=40),
+        status="confirmed",
+        confirmed_by=sam.trainer.user,
+        confirmed_at=now,
+    )
     return sam
 
 

@@ -179,6 +179,34 @@ def test_the_mentee_page_shows_progress_sessions_and_what_is_overdue(client_for,
     assert "waiting 15 days" in page
 
 
+def test_the_mentee_page_shows_supervision_by_month_and_a_missed_month(client_for, mentor_user):
+    assignment = mentee_of(mentor_user, starts_on=dt.date(2025, 12, 1))
+    factories.SupervisionMeetingFactory(
+        assignment=assignment,
+        meeting_date=dt.date(2026, 1, 14),
+        status="confirmed",
+        confirmed_by=assignment.trainer.user,
+        confirmed_at=_at(1),
+    )
+    factories.SupervisionMeetingFactory(assignment=assignment, meeting_date=dt.date(2026, 3, 2))
+    url = reverse("mentorship:mentee", args=[assignment.trainer.public_id])
+
+    page = client_for(mentor_user).get(url).content.decode()
+
+    assert "January 2026: 1 confirmed" in page
+    assert "March 2026: none yet this month" in page
+    assert "No confirmed supervision meeting in February 2026" in page
+    assert "Supervision meeting, 2 Mar 2026" in page and "Waiting for confirmation" in page
+
+
+def test_a_month_before_the_assignment_began_is_not_missed(client_for, mentor_user):
+    assignment = mentee_of(mentor_user, starts_on=dt.date(2026, 3, 1))
+    url = reverse("mentorship:mentee", args=[assignment.trainer.public_id])
+    page = client_for(mentor_user).get(url).content.decode()
+    assert "No confirmed supervision meeting in" not in page
+    assert "No supervision meeting recorded yet." in page
+
+
 def test_staff_read_the_mentee_page_of_a_trainer_without_a_mentor(client_for, staff_user):
     trainer = factories.TrainerProfileFactory()
     response = client_for(staff_user).get(reverse("mentorship:mentee", args=[trainer.public_id]))
@@ -201,6 +229,7 @@ def test_the_mentee_page_runs_a_fixed_number_of_queries(
     assignment.focus_areas.add(areas[0])
     statuses = [SessionStatus.SUBMITTED, SessionStatus.RETURNED, SessionStatus.SIGNED_OFF]
     for i in range(n):
+        factories.SupervisionMeetingFactory(assignment=assignment, meeting_date=_at(1).date())
         make_session(
             assignment.trainer,
             area=areas[i % 3],
@@ -211,8 +240,9 @@ def test_the_mentee_page_runs_a_fixed_number_of_queries(
     url = reverse("mentorship:mentee", args=[assignment.trainer.public_id])
     client.get(url)
     # the signed-in user; the trainer; the assignment and its focus areas; waiting and
-    # returned sessions; recent sign-offs; progress (counts, focus areas, areas).
-    with django_assert_num_queries(9):
+    # returned sessions; recent sign-offs; progress (counts, focus areas, areas); meetings
+    # by month; the latest meetings.
+    with django_assert_num_queries(11):
         assert client.get(url).status_code == 200
 
 
