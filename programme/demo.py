@@ -1,4 +1,5 @@
-"""The demo trainer's history, created through the real services so the audit log shows it.
+"""The demo trainer's history and supervision, created through the real services so the audit
+log shows it.
 
 Dates are relative to today so the demo always has something current, something expiring
 soon and something waiting for staff.
@@ -10,8 +11,17 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
-from mentorship.models import MentorProfile
+from mentorship.access import current_mentor_of
+from mentorship.models import MentorProfile, SupervisionStatement
 from mentorship.services.assignments import assignment_create
+from mentorship.services.sessions import (
+    SessionData,
+    session_create,
+    session_return,
+    session_sign_off,
+    session_submit,
+    session_update,
+)
 from qualifications.kinds import QUALIFICATION
 from qualifications.models import ConditionArea, QualificationType
 from qualifications.services.cpd import CPDActivityData, cpd_activity_create
@@ -236,3 +246,83 @@ def load_demo_scope(*, trainer: User, staff: User) -> None:
         signed_name=trainer.name,
         confirmed=True,
     )
+
+
+# The demo trainer's supervised sessions, oldest first: (days ago, level, mode, client, what
+# happens). "signed_off" sessions give the mentee page progress at every level; the others
+# leave one session in every other state: waiting (a first submission, and a resubmission
+# after feedback), returned to the trainer, and a draft.
+DEMO_SESSIONS = [
+    (52, 1, "direct_observation", "C-014", "signed_off"),
+    (45, 1, "remote_review", "C-014", "signed_off"),
+    (38, 1, "direct_observation", "C-022", "signed_off"),
+    (31, 1, "direct_observation", "C-022", "signed_off"),
+    (24, 2, "remote_review", "C-014", "signed_off"),
+    (20, 2, "direct_observation", "C-031", "signed_off"),
+    (16, 3, "direct_observation", "C-031", "signed_off"),
+    (12, 3, "remote_review", "C-022", "resubmitted"),
+    (9, 1, "direct_observation", "C-040", "returned"),
+    (6, 2, "remote_review", "C-014", "submitted"),
+    (2, 2, "direct_observation", "C-040", "draft"),
+]
+DEMO_DELIVERED = {
+    1: "Seated warm-up, sit-to-stand practice in three sets, then step-ups with rail support.",
+    2: "Gait practice with rests planned after each lap; fatigue rated after every set.",
+    3: "Reaching and turning in standing with short instructions and a demonstration first.",
+}
+DEMO_REFLECTION = "Shorter sets with planned rests gave better quality of movement."
+DEMO_RETURN_FEEDBACK = "Please add what you checked before the standing work, and why."
+DEMO_SIGN_OFF_FEEDBACK = "Safe, well-paced session with a sensible response to the fatigue."
+
+
+def load_demo_sessions(*, mentor: User, trainer: User) -> None:
+    """Supervised sessions of the demo trainer in every state, through the real services."""
+    profile = trainer.trainer_profile
+    if profile.supervised_sessions.exists():
+        return  # idempotent: created once, whatever the demo user did with them since
+    current = current_mentor_of(profile)
+    if current is None or current.user_id != mentor.pk:
+        return  # staff ended the demo assignment: the sessions would have nobody to decide
+    today = timezone.localdate()
+    stroke = ConditionArea.objects.get(slug="stroke")
+    as_trainer, as_mentor = Actor.for_user(trainer), Actor.for_user(mentor)
+
+    def data(days_ago: int, level: int, mode: str, client: str, reflection: str) -> SessionData:
+        return SessionData(
+            session_date=today - dt.timedelta(days=days_ago),
+            duration_minutes=60 if level < 3 else 45,
+            condition_area=stroke,
+            complexity=level,
+            mode=mode,
+            client_reference=client,
+            delivered=DEMO_DELIVERED[level],
+            adapted=level > 1,
+            paused=False,
+            escalated=False,
+            escalated_to="",
+            escalation_reason="",
+            reflection=reflection,
+        )
+
+    for days_ago, level, mode, client, outcome in DEMO_SESSIONS:
+        first = "Good session." if outcome in {"returned", "resubmitted"} else DEMO_REFLECTION
+        session = session_create(
+            actor=as_trainer, trainer=profile, data=data(days_ago, level, mode, client, first)
+        )
+        if outcome == "draft":
+            continue
+        session_submit(actor=as_trainer, session=session)
+        if outcome == "signed_off":
+            statement = SupervisionStatement.for_mode(mode)
+            session_sign_off(
+                actor=as_mentor,
+                session=session,
+                feedback=DEMO_SIGN_OFF_FEEDBACK,
+                statement=statement,
+            )
+        elif outcome in {"returned", "resubmitted"}:
+            session_return(actor=as_mentor, session=session, feedback=DEMO_RETURN_FEEDBACK)
+        if outcome == "resubmitted":
+            fixed = data(days_ago, level, mode, client, DEMO_REFLECTION)
+            session_update(actor=as_trainer, session=session, data=fixed)
+            session_submit(actor=as_trainer, session=session)

@@ -1,8 +1,6 @@
 """manage.py generate_programme: the benchmark's data, in the proportions of issue 6."""
 
-import hashlib
 import io
-import json
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -20,6 +18,7 @@ from mentorship.models import (
     SupervisedSession,
     SupervisionStatement,
 )
+from mentorship.services.sessions import content_hash
 from programme import generate_mentoring
 from programme.generate import PERSONA_CPD_ACTIVITIES, PERSONA_PASSWORD, PERSONAS
 from programme.generate_mentoring import PERSONA_WAITING
@@ -34,18 +33,6 @@ from trainers.models import (
     TrainerProfile,
     VerificationStatus,
 )
-
-
-def content_hash(*, content, trainer_public_id, round_number):
-    """mentorship.services.sessions.content_hash, until that lands on main."""
-    payload = json.dumps(
-        {"content": content, "round": round_number, "trainer": trainer_public_id},
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()
-
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the generator writes with PostgreSQL's COPY"

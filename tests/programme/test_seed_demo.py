@@ -6,7 +6,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 
-from mentorship.models import MentorProfile
+from mentorship.models import MentorProfile, SessionRound, SupervisedSession
 from programme.management.commands.seed_demo import DEMO_PASSWORD
 from qualifications.models import AwardingBody, ConditionArea, QualificationType
 from rehabpath.models import User
@@ -18,6 +18,8 @@ COUNTED = [
     EmailAddress,
     TrainerProfile,
     MentorProfile,
+    SupervisedSession,
+    SessionRound,
     Clinic,
     ClinicMembership,
     ConditionArea,
@@ -113,3 +115,47 @@ def test_seed_demo_gives_the_demo_mentor_the_demo_trainer(db, settings):
     mentor = current_mentor_of(trainer)
     assert mentor is not None and mentor.user.email == "mentor@example.com"
     assert mentor.hcpc_number == "PH123456"
+
+
+def test_seed_demo_gives_the_demo_mentor_a_mentee_with_sessions_in_every_state(db, settings):
+    from mentorship.workspace import queue_page
+
+    settings.DEBUG = True
+    _seed()
+
+    mentor = User.objects.get(email="mentor@example.com")
+    trainer = TrainerProfile.objects.get(user__email="trainer@example.com")
+    sessions = trainer.supervised_sessions.all()
+    assert set(sessions.values_list("status", flat=True)) == {
+        "draft",
+        "submitted",
+        "returned",
+        "signed_off",
+    }
+    signed = sessions.filter(status="signed_off")
+    # Progress shows at every level: 4 / 2 / 1 of the pathway's 6 / 4 / 2 in stroke.
+    assert sorted(signed.values_list("complexity", flat=True)) == [1, 1, 1, 1, 2, 2, 3]
+    assert all(s.signed_off_by == mentor and len(s.signed_hash) == 64 for s in signed)
+    # One waits after a first submission, one after feedback and a resubmission (2 rounds).
+    waiting = sessions.filter(status="submitted")
+    assert sorted(s.rounds.count() for s in waiting) == [1, 2]
+    resubmitted = next(s for s in waiting if s.rounds.count() == 2)
+    first, second = resubmitted.rounds.order_by("number")
+    assert first.decision == "returned" and first.feedback
+    assert first.content["reflection"] != second.content["reflection"]
+    returned = sessions.get(status="returned")
+    assert returned.rounds.get().feedback
+    # The mentor's queue lists both waiting sessions.
+    assert len(queue_page(mentor).rows) == 2
+
+
+def test_seed_demo_leaves_the_sessions_alone_the_second_time(db, settings):
+    settings.DEBUG = True
+    _seed()
+    draft = SupervisedSession.objects.get(status="draft")
+    draft.delete()  # the demo user deleted their draft
+
+    _seed()
+
+    assert not SupervisedSession.objects.filter(status="draft").exists()
+    assert SupervisedSession.objects.count() == 10

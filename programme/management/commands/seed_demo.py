@@ -1,4 +1,5 @@
-"""Demo data for `make run`: four accounts, two clinics, the catalogue and a trainer's history.
+"""Demo data for `make run`: four accounts, two clinics, the catalogue, a trainer's history
+and their supervised sessions with the demo mentor.
 
 Idempotent: running it twice changes nothing the second time.
 """
@@ -11,7 +12,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from mentorship.models import MentorProfile
-from programme.demo import load_demo_mentoring, load_demo_records, load_demo_scope
+from programme.demo import (
+    load_demo_mentoring,
+    load_demo_records,
+    load_demo_scope,
+    load_demo_sessions,
+)
 from programme.demo_meetings import load_demo_meetings
 from qualifications.catalogue import load_catalogue
 from rehabpath.models import User
@@ -77,6 +83,10 @@ class Command(BaseCommand):
             staff=User.objects.get(email="staff@example.com"),
         )
         load_demo_meetings(
+            mentor=User.objects.get(email="mentor@example.com"),
+            trainer=User.objects.get(email="trainer@example.com"),
+        )
+        load_demo_sessions(
             mentor=User.objects.get(email="mentor@example.com"),
             trainer=User.objects.get(email="trainer@example.com"),
         )
