@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from mentorship.access import current_assignments
@@ -67,12 +67,9 @@ def overdue_since(now: dt.datetime | None = None) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(first_day_not_overdue, dt.time.min))
 
 
-def session_url(session: SupervisedSession) -> str | None:
-    """The session's page, where the mentor decides (helper `sessions` builds it)."""
-    try:
-        return reverse("mentorship:session", args=[session.public_id])
-    except NoReverseMatch:  # until mentorship:session lands on main
-        return None
+def session_url(session: SupervisedSession) -> str:
+    """The session's page, where the mentor reads it and decides in one step."""
+    return reverse("mentorship:session", args=[session.public_id])
 
 
 def mentees_of(user: User) -> list[MentorAssignment]:
@@ -100,7 +97,7 @@ class QueueRow:
         return self.round_number > 1
 
     @property
-    def url(self) -> str | None:
+    def url(self) -> str:
         return session_url(self.session)
 
     @property

@@ -105,6 +105,20 @@ def test_the_queue_page_shows_level_area_trainer_and_resubmission(client_for, me
     assert reverse("mentorship:mentee", args=[trainer.public_id]) in page
 
 
+def test_each_row_opens_the_session_page_where_the_mentor_decides(client_for, mentor_user):
+    trainer = mentee_of(mentor_user).trainer
+    session = make_session(trainer, session_date=dt.date(2026, 3, 2))
+    client = client_for(mentor_user)
+
+    page = client.get(reverse("mentorship:queue")).content.decode()
+    url = reverse("mentorship:session", args=[session.public_id])
+
+    assert f'href="{url}"' in page
+    assert client.get(url).status_code == 200
+    mentee_page = client.get(reverse("mentorship:mentee", args=[trainer.public_id]))
+    assert f'href="{url}"' in mentee_page.content.decode()
+
+
 def test_the_empty_queue_says_what_to_expect(client_for, mentor_user, unassigned_mentor_user):
     mentee_of(mentor_user)
     page = client_for(mentor_user).get(reverse("mentorship:queue")).content.decode()
