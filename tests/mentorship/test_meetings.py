@@ -374,3 +374,83 @@ def test_access_follows_the_current_assignment(assignment, mentor, trainer):
         get_meeting_for_user(mentor, meeting.public_id)
     seen = get_meeting_for_user(newer, meeting.public_id)  # the trainer's whole record
     assert not seen.is_party and not seen.can_confirm
+
+
+def _race(*calls):
+    """Run each call in its own thread and connection, started together; return the errors."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(len(calls))
+    outcomes: list[object] = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait()
+            call()
+        except Exception as exc:  # the outcome under test
+            outcomes[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return outcomes
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs row locks across connections")
+@pytest.mark.django_db(transaction=True)
+def test_a_confirmation_racing_a_dispute_leaves_one_decision():
+    assignment = factories.MentorAssignmentFactory(starts_on=dt.date(2026, 1, 1))
+    meeting = _record(assignment.mentor.user, assignment)
+    seen = meeting_fingerprint(meeting)
+    trainer = Actor.for_user(assignment.trainer.user)
+
+    outcomes = _race(
+        lambda: meeting_confirm(actor=trainer, meeting=meeting, expected_fingerprint=seen),
+        lambda: meeting_dispute(
+            actor=trainer, meeting=meeting, reason="Wrong day.", expected_fingerprint=seen
+        ),
+    )
+
+    errors = [o for o in outcomes if o is not None]
+    assert len(errors) == 1 and isinstance(errors[0], DomainError), outcomes
+    meeting.refresh_from_db()
+    assert meeting.status in (MeetingStatus.CONFIRMED, MeetingStatus.DISPUTED)
+    decided = AuditEvent.objects.filter(
+        action__in=["supervision_meeting.confirm", "supervision_meeting.dispute"]
+    )
+    assert decided.count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs row locks across connections")
+@pytest.mark.django_db(transaction=True)
+def test_a_confirmation_racing_a_correction_never_confirms_unseen_content():
+    assignment = factories.MentorAssignmentFactory(starts_on=dt.date(2026, 1, 1))
+    mentor = Actor.for_user(assignment.mentor.user)
+    meeting = _record(assignment.mentor.user, assignment)
+    seen = meeting_fingerprint(meeting)
+
+    outcomes = _race(
+        lambda: meeting_confirm(
+            actor=Actor.for_user(assignment.trainer.user),
+            meeting=meeting,
+            expected_fingerprint=seen,
+        ),
+        lambda: meeting_update(
+            actor=mentor, meeting=meeting, data=_data(mode="phone"), expected_fingerprint=seen
+        ),
+    )
+
+    errors = [o for o in outcomes if o is not None]
+    assert len(errors) == 1 and isinstance(errors[0], DomainError), outcomes
+    meeting.refresh_from_db()
+    # Either the trainer confirmed what they saw (and the correction was refused), or the
+    # correction came first and the confirmation, from a now stale page, was refused.
+    assert (meeting.is_confirmed and meeting.mode == "video") or (
+        meeting.status == MeetingStatus.AWAITING and meeting.mode == "phone"
+    )
