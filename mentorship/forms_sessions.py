@@ -7,8 +7,10 @@ services' (mentorship.services.sessions), whose DomainError lands on the named f
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from mentorship.identifiers import check_client_reference
 from mentorship.models import (
     ComplexityLevel,
     SessionMode,
@@ -79,8 +81,9 @@ class SessionForm(forms.ModelForm[SupervisedSession]):
             "number or e-mail address.",
             "delivered": "The exercises, the doses and what you changed for this client. Do not "
             "name or describe the client in a way that identifies them.",
-            "escalated_to": "A role and organisation, e.g. the referring physiotherapist at the "
-            "stroke unit. Not a client.",
+            "escalated_to": "Required when you escalated. A role and organisation, e.g. the "
+            "referring physiotherapist at the stroke unit. Not a client.",
+            "escalation_reason": "Required when you escalated.",
             "reflection": "What went well, what you would do differently, what you will ask "
             "your mentor.",
         }
@@ -132,6 +135,29 @@ class SessionForm(forms.ModelForm[SupervisedSession]):
             self.initial.setdefault("session_date", timezone.localdate())
         if self.instance.pk:
             add_fingerprint(self, session_fingerprint(self.instance))
+
+    def validate_unique(self) -> None:
+        """Not here: the model's check constraints would speak in database terms ("constraint
+        ... is violated"); the service says the same in words, and the database still holds."""
+
+    def clean_client_reference(self) -> str:
+        # The service refuses it too; checked here as well so that every problem shows at once.
+        value: str = self.cleaned_data["client_reference"].strip()
+        if message := check_client_reference(value):
+            raise ValidationError(message)
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("escalated"):
+            if not (data.get("escalated_to") or "").strip():
+                self.add_error(
+                    "escalated_to", "Say to whom you escalated (a role and organisation)."
+                )
+            if not (data.get("escalation_reason") or "").strip():
+                self.add_error("escalation_reason", "Say why you escalated.")
+        return data
 
     @property
     def warnings(self) -> dict[str, str]:

@@ -8,12 +8,12 @@ with the delay to sign-off); anyone else 404.
 
 import datetime as dt
 import uuid
-from collections import Counter
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mentorship.access import SessionAccess, current_assignment_of, get_session_for_user
 from mentorship.forms_sessions import RETURN, SIGN_OFF, DecisionForm, SessionForm
 from mentorship.models import ComplexityLevel, SessionStatus, SupervisedSession
+from mentorship.progress import Requirements, progress_for_trainer
 from mentorship.services.sessions import (
     session_create,
     session_delete,
@@ -41,36 +42,30 @@ from rehabpath.roles import Role
 from trainers.access import trainer_profile_of
 from trainers.forms import FINGERPRINT, posted_fingerprint, renew_fingerprint
 
+PAGE_SIZE = 25
+
 
 @role_required(Role.TRAINER)
 def sessions(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The trainer's sessions, newest first, and the signed-off ones by area and level."""
+    """The trainer's sessions, newest first, and their progress by area and level
+    (mentorship.progress, as their mentor sees it on the mentee page)."""
     profile = trainer_profile_of(request.user)
-    rows = list(
-        SupervisedSession.objects.filter(trainer=profile)
-        .select_related("condition_area")
+    own = SupervisedSession.objects.filter(trainer=profile)
+    rows = (
+        own.select_related("condition_area")
         .annotate(round_count=Count("rounds"))
         .order_by("-session_date", "-pk")
     )
-    signed = Counter(
-        (s.condition_area_id, s.complexity) for s in rows if s.status == SessionStatus.SIGNED_OFF
-    )
-    areas = sorted(
-        {s.condition_area for s in rows if s.status == SessionStatus.SIGNED_OFF},
-        key=lambda a: a.name,
-    )
-    counts = [
-        {"area": area, "levels": [signed[(area.pk, level.value)] for level in ComplexityLevel]}
-        for area in areas
-    ]
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "mentorship/session_list.html",
         {
-            "sessions": rows,
-            "counts": counts,
+            "page": page,
+            "progress": progress_for_trainer(profile),
+            "requirements": Requirements.from_settings(),
             "levels": list(ComplexityLevel),
-            "returned": sum(1 for s in rows if s.status == SessionStatus.RETURNED),
+            "returned": own.filter(status=SessionStatus.RETURNED).count(),
             "assignment": current_assignment_of(profile),
         },
     )
