@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from mentorship.selectors_scope import labelled_history
+from mentorship.selectors_sessions import recent_sessions_for_staff
 from programme.directory import selectors
 from programme.directory.forms import DirectorySearchForm, StatusChangeForm
 from qualifications.selectors import cpd_summary_for
@@ -69,6 +70,7 @@ def trainer_detail(
         before=request.GET.get("before"),
     )
     own = is_owner(request.user, profile)
+    session_lines, session_count = recent_sessions_for_staff(profile)
     return render(
         request,
         "programme/directory/detail.html",
@@ -82,6 +84,8 @@ def trainer_detail(
             "own": own,
             "status_form": status_form or StatusChangeForm(),
             "scope_history": labelled_history(profile),
+            "session_lines": session_lines,
+            "session_count": session_count,
         },
     )
 

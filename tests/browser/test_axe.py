@@ -201,6 +201,73 @@ def _meeting_dispute_with_errors(page) -> None:
     assert page.get_by_role("alert").first.is_visible()
 
 
+# Supervised sessions (helper "sessions"): the form's and the decision's error states, and a
+# session with two rounds, made through the services for the demo trainer and mentor.
+def _demo_session(*, submit: bool = True, rounds: int = 1):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from mentorship.services.sessions import (
+        SessionData,
+        session_create,
+        session_return,
+        session_submit,
+    )
+    from qualifications.models import ConditionArea
+    from rehabpath.audit import Actor
+    from rehabpath.models import User
+
+    trainer = User.objects.get(email="trainer@example.com")
+    mentor = User.objects.get(email="mentor@example.com")
+    data = SessionData(
+        session_date=timezone.localdate() - dt.timedelta(days=3),
+        duration_minutes=45,
+        condition_area=ConditionArea.objects.get(slug="stroke"),
+        complexity=2,
+        mode="direct_observation",
+        client_reference="C-014",
+        delivered="Seated balance work; shorter sets as fatigue rose.",
+        adapted=True,
+        paused=False,
+        escalated=True,
+        escalated_to="Referring physiotherapist",
+        escalation_reason="New dizziness on standing.",
+        reflection="Start the rest breaks earlier.",
+    )
+    session = session_create(
+        actor=Actor.for_user(trainer), trainer=trainer.trainer_profile, data=data
+    )
+    for n in range(rounds if submit else 0):
+        if n:
+            session_return(actor=Actor.for_user(mentor), session=session, feedback="Add the RPE.")
+        session_submit(actor=Actor.for_user(trainer), session=session)
+    return session
+
+
+def _session_form_with_errors(page) -> None:
+    page.goto("/sessions/new/")
+    page.get_by_label("Client reference").fill("Mrs Patel")
+    page.get_by_label("Your reflection").fill("Her daughter lives at BS1 4DJ.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save as a draft").click()
+    assert page.get_by_role("alert").is_visible()
+
+
+def _session_with_two_rounds(page) -> None:
+    session = _demo_session(rounds=2)
+    page.goto(f"/sessions/{session.public_id}/")
+    assert page.get_by_role("heading", name="Rounds").is_visible()
+
+
+def _session_decision_with_errors(page) -> None:
+    session = _demo_session()
+    page.goto(f"/sessions/{session.public_id}/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Record my decision").click()
+    assert page.get_by_role("alert").is_visible()
+
+
 STATES: dict[str, dict[str, Callable]] = {
     "anonymous": {"login with errors": _login_with_errors},
     "trainer": {
@@ -209,7 +276,10 @@ STATES: dict[str, dict[str, Callable]] = {
         "scope declaration with errors": _scope_declaration_with_errors,
         "meeting form with the identifier warning": _meeting_form_with_warning,
         "meeting dispute with errors": _meeting_dispute_with_errors,
+        "session form with errors": _session_form_with_errors,
+        "session with two rounds": _session_with_two_rounds,
     },
+    "mentor": {"session decision with errors": _session_decision_with_errors},
     "staff": {
         "verification form with errors": _verification_with_errors,
         "import preview": _import_preview(valid=True),

@@ -182,6 +182,11 @@ def test_staff_see_the_delay_to_sign_off(
     assert "14 days after the session" in page.text
     page = client_for(trainer_user).get(reverse("mentorship:session", args=[session.public_id]))
     assert "after the session" not in page.text
+    staff_page = client_for(staff_user).get(
+        reverse("programme:trainer_detail", args=[trainer_user.trainer_profile.public_id])
+    )
+    assert staff_page.context["session_lines"][0].sign_off_delay_days == 14
+    assert "14 days" in staff_page.text
 
 
 def _sessions(profile, area, n):

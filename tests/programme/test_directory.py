@@ -289,8 +289,9 @@ def test_trainer_page_query_count_does_not_grow(
 # the user (with roles and second factor: rehabpath.auth); the profile; 3 kinds x (rows, evidence)
 # and the qualifications' prerequisites; the ids of CPD activities, gap explanations and
 # exports; the history page; the CPD summary (policy, activities, their areas, the areas); the
-# scope declarations (their areas are one more query when there are any).
-QUERIES_TRAINER_PAGE = 18
+# scope declarations (their areas are one more query when there are any); the latest
+# supervised sessions (with the sign-off delay).
+QUERIES_TRAINER_PAGE = 19
 
 
 def test_an_unknown_trainer_is_404(client_for, staff_user):
