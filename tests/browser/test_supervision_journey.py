@@ -93,10 +93,10 @@ def people(transactional_db):
 
 
 def stroke_counts(page) -> list[str]:
-    """The trainer's signed-off counts for stroke, levels 1 to 3."""
-    counts = page.get_by_role("region", name="Signed off, by condition area and level")
+    """The trainer's signed-off counts for stroke, levels 1 to 3 (each cell reads "n/required")."""
+    counts = page.get_by_role("region", name="Your supervised practice")
     row = counts.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Stroke"))
-    return row.get_by_role("cell").all_inner_texts()
+    return row.get_by_role("cell").locator(".progress-count strong").all_inner_texts()
 
 
 def open_from_queue(mentor_page, trainer_name: str) -> None:
