@@ -6,6 +6,7 @@ from django.utils import timezone
 from mentorship.models import MentorProfile
 from qualifications.models import ConditionArea
 from rehabpath.search import SearchField
+from trainers.forms import DateInput
 
 
 class MentoringSearchForm(forms.Form):
@@ -27,11 +28,11 @@ class AssignmentForm(forms.Form):
         error_messages={"required": "Choose a mentor."},
         help_text="Mentors accepting new mentees, with room. Search above to narrow the list.",
     )
-    starts_on = forms.DateField(label="Starts on", widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label="Starts on", widget=DateInput())
     ends_on = forms.DateField(
         label="Ends on",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="Leave empty for an open-ended assignment.",
     )
     areas = forms.ModelMultipleChoiceField(

@@ -19,6 +19,9 @@ class NavItem:
     also_under: tuple[str, ...] = ()
 
 
+# In the order a person with several roles reads them: their own work as a trainer, then
+# what they do for others. Labels are short so that every role's items fit one line at
+# desktop width; each page's heading gives the full name.
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Dashboard", "home", frozenset(Role)),
     NavItem(
@@ -27,21 +30,21 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         frozenset({Role.TRAINER}),
         also_under=("/qualifications/records/", "/trainers/evidence/"),
     ),
+    NavItem("CPD", "qualifications:cpd_list", frozenset({Role.TRAINER})),
+    NavItem("Sessions", "mentorship:sessions", frozenset({Role.TRAINER})),
+    NavItem("Scope of practice", "mentorship:scope", frozenset({Role.TRAINER})),
     # The mentor's workspace: the queue, and each mentee's page under /mentor/.
     NavItem(
         "Sign-off queue", "mentorship:queue", frozenset({Role.MENTOR}), also_under=("/mentor/",)
     ),
+    NavItem("Meetings", "mentorship:meetings", frozenset({Role.TRAINER, Role.MENTOR})),
     NavItem("Trainers", "programme:trainer_directory", frozenset({Role.STAFF})),
     NavItem("Verification", "trainers:verification_queue", frozenset({Role.STAFF})),
     NavItem("Mentoring", "mentorship:mentoring", frozenset({Role.STAFF})),
+    NavItem("Scope", "mentorship:scope_statements", frozenset({Role.STAFF})),
     NavItem("Audit log", "audit_log", frozenset({Role.STAFF})),
     NavItem("Catalogue", "admin:index", frozenset({Role.STAFF})),
     NavItem("Import", "programme:bulk_import", frozenset({Role.STAFF})),
-    NavItem("CPD", "qualifications:cpd_list", frozenset({Role.TRAINER})),
-    NavItem("Supervision meetings", "mentorship:meetings", frozenset({Role.TRAINER, Role.MENTOR})),
-    NavItem("Scope of practice", "mentorship:scope", frozenset({Role.TRAINER})),
-    NavItem("Scope statements", "mentorship:scope_statements", frozenset({Role.STAFF})),
-    NavItem("Supervised sessions", "mentorship:sessions", frozenset({Role.TRAINER})),
 )
 
 

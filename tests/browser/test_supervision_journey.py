@@ -121,7 +121,7 @@ def test_a_session_is_returned_resubmitted_and_signed_off_on_a_phone(
 
     # 1. The trainer logs a session and sends it.
     login_via_form(page, trainer.email, factories.PASSWORD)
-    open_from_menu(page, "Supervised sessions")
+    open_from_menu(page, "Sessions")
     expect(page.get_by_role("heading", level=1)).to_have_text("Supervised sessions")
     go(page, page.get_by_role("link", name="Log a session").first)
     expect(page.get_by_role("heading", level=1)).to_have_text("Log a supervised session")
@@ -163,7 +163,7 @@ def test_a_session_is_returned_resubmitted_and_signed_off_on_a_phone(
         shoot(mentor_page, "04-mentor-returned")
 
         # 3. The trainer reads the feedback, edits the session and sends it again.
-        open_from_menu(page, "Supervised sessions")
+        open_from_menu(page, "Sessions")
         expect(page.get_by_text("returned to you").first).to_be_visible()
         go(page, page.get_by_role("link", name=re.compile(day.strftime("%-d %b"))).first)
         returned = page.get_by_role("status").filter(has_text="Returned by Morgan Journey")
@@ -199,7 +199,7 @@ def test_a_session_is_returned_resubmitted_and_signed_off_on_a_phone(
         mentor_page.context.close()
 
     # 5. The trainer sees it signed off and counted at level 2 in stroke.
-    open_from_menu(page, "Supervised sessions")
+    open_from_menu(page, "Sessions")
     assert stroke_counts(page) == ["0", "1", "0"]
     expect(page.get_by_role("table").last.get_by_text("Signed off")).to_be_visible()
     assert fits(page)

@@ -157,3 +157,14 @@ def test_the_admin_refuses_a_physiotherapist_without_an_hcpc_number(client_for, 
     )
     assert response.status_code == 200
     assert "Give the HCPC registration number" in response.content.decode()
+
+
+def test_the_assignment_form_fills_in_today_as_a_browser_date_field_reads_it(
+    client_for, staff_user
+):
+    trainer = factories.TrainerProfileFactory()
+
+    response = client_for(staff_user).get(reverse("mentorship:assign", args=[trainer.public_id]))
+
+    # <input type="date"> reads only ISO dates: a "01/12/2026" value shows as an empty field.
+    assert f'value="{timezone.localdate().isoformat()}"' in response.content.decode()
