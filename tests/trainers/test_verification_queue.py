@@ -218,7 +218,10 @@ def test_a_queue_page_is_an_index_range_scan_with_no_sort_on_postgresql(db):
         rows = _pending(kind, QueueFilters(), timezone.now()).order_by("submitted_at", "id")
         sql, params = rows[:26].query.sql_with_params()
         with connection.cursor() as cursor:
+            # On a test database's few rows the planner may prefer a bitmap scan and a sort
+            # whatever the indexes; with both off it sorts only if no index gives the order.
             cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
             cursor.execute("EXPLAIN " + sql, params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
         assert "_queue_idx" in plan, plan
