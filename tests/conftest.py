@@ -2,9 +2,17 @@
 
 import datetime as dt
 
+import hypothesis
 import pytest
 
 from tests import factories
+
+# Property tests judge the code, not the machine: on a loaded CI runner (or two shared cores)
+# a slow example is no failure, so neither the deadline nor the too-slow health check apply.
+hypothesis.settings.register_profile(
+    "rehabpath", deadline=None, suppress_health_check=[hypothesis.HealthCheck.too_slow]
+)
+hypothesis.settings.load_profile("rehabpath")
 
 
 @pytest.fixture(scope="session")
