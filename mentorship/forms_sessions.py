@@ -197,7 +197,7 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=5000,
         error_messages={"required": "Write your feedback: the trainer reads it either way."},
-        help_text="What was good and what to work on. Required to return the session.",
+        help_text="What was good and what to work on. The trainer reads it, whichever you decide.",
     )
     decision = forms.ChoiceField(
         label="Your decision",
