@@ -50,7 +50,15 @@ def _dated_within(assignments: QuerySet[MentorAssignment]) -> Exists:
 def waiting_for(user: User) -> QuerySet[SupervisedSession]:
     """Submitted sessions the mentor `user` may decide on now (no order, nothing joined)."""
     mine = current_assignments().filter(mentor__user_id=user.pk)
-    return SupervisedSession.objects.filter(_dated_within(mine), status=SessionStatus.SUBMITTED)
+    # The IN on the trainers lets PostgreSQL read each mentee's waiting sessions from the
+    # partial index (trainer, submitted_at) instead of joining every waiting session in the
+    # programme to the mentor's assignments: the cost follows the mentor's queue, not the
+    # programme's (docs/PERFORMANCE.md). The Exists keeps the dates rule.
+    return SupervisedSession.objects.filter(
+        _dated_within(mine),
+        trainer_id__in=mine.values("trainer_id"),
+        status=SessionStatus.SUBMITTED,
+    )
 
 
 def _with_round(rows: QuerySet[SupervisedSession]) -> QuerySet[SupervisedSession]:
