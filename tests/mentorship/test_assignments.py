@@ -1,11 +1,10 @@
 """Mentor assignments: the database's constraints, the service's refusals, access, mail, audit."""
 
 import datetime as dt
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from mentorship.access import current_mentor_of, is_current_mentor
@@ -15,6 +14,7 @@ from rehabpath.audit import Actor
 from rehabpath.errors import DomainError
 from rehabpath.models import AuditEvent, MailDelivery
 from tests import factories
+from tests.concurrency import postgres_only, race
 
 TODAY = dt.date(2026, 6, 15)
 
@@ -271,33 +271,6 @@ def test_the_mails_render(staff, mentor, trainer, mailoutbox):
 # --- Two members of staff at once (real transactions, PostgreSQL) ---------------------------
 
 
-def _race(*calls):
-    """Run each call in its own thread and connection, started together; return the errors."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[object] = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            call()
-        except Exception as exc:  # the outcome under test
-            outcomes[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
-
-
-postgres_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="needs row locks across connections"
-)
-
-
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_two_staff_assigning_at_once_cannot_overfill_a_mentor():
@@ -305,7 +278,7 @@ def test_two_staff_assigning_at_once_cannot_overfill_a_mentor():
     mentor = factories.MentorProfileFactory(capacity=1)
     trainers = [factories.TrainerProfileFactory() for _ in range(2)]
 
-    outcomes = _race(*(lambda t=t: assign(staff, mentor, t) for t in trainers))
+    outcomes = race(*(lambda t=t: assign(staff, mentor, t) for t in trainers))
 
     assert MentorAssignment.objects.filter(mentor=mentor, ended_at__isnull=True).count() == 1
     errors = [o for o in outcomes if o is not None]
@@ -321,7 +294,7 @@ def test_two_staff_pairing_two_trainers_both_ways_at_once_leave_one():
     a_trainer = factories.TrainerProfileFactory(user=a.user)
     b_trainer = factories.TrainerProfileFactory(user=b.user)
 
-    outcomes = _race(lambda: assign(staff, a, b_trainer), lambda: assign(staff, b, a_trainer))
+    outcomes = race(lambda: assign(staff, a, b_trainer), lambda: assign(staff, b, a_trainer))
 
     assert MentorAssignment.objects.count() == 1
     errors = [o for o in outcomes if o is not None]

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from mentorship.access import get_meeting_for_user
 from mentorship.models import MeetingStatus, SupervisionMeeting
@@ -21,12 +21,9 @@ from rehabpath.audit import Actor
 from rehabpath.errors import DomainError
 from rehabpath.models import AuditEvent, MailDelivery
 from tests import factories
+from tests.concurrency import postgres_only, race
 
 NHS_NUMBER = "943 476 5919"  # passes the modulus-11 check
-
-postgres_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only"
-)
 
 
 @pytest.fixture(autouse=True)
@@ -376,33 +373,7 @@ def test_access_follows_the_current_assignment(assignment, mentor, trainer):
     assert not seen.is_party and not seen.can_confirm
 
 
-def _race(*calls):
-    """Run each call in its own thread and connection, started together; return the errors."""
-    import threading
-
-    from django.db import connections
-
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[object] = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            call()
-        except Exception as exc:  # the outcome under test
-            outcomes[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs row locks across connections")
+@postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_a_confirmation_racing_a_dispute_leaves_one_decision():
     assignment = factories.MentorAssignmentFactory(starts_on=dt.date(2026, 1, 1))
@@ -410,7 +381,7 @@ def test_a_confirmation_racing_a_dispute_leaves_one_decision():
     seen = meeting_fingerprint(meeting)
     trainer = Actor.for_user(assignment.trainer.user)
 
-    outcomes = _race(
+    outcomes = race(
         lambda: meeting_confirm(actor=trainer, meeting=meeting, expected_fingerprint=seen),
         lambda: meeting_dispute(
             actor=trainer, meeting=meeting, reason="Wrong day.", expected_fingerprint=seen
@@ -427,7 +398,7 @@ def test_a_confirmation_racing_a_dispute_leaves_one_decision():
     assert decided.count() == 1
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs row locks across connections")
+@postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_a_confirmation_racing_a_correction_never_confirms_unseen_content():
     assignment = factories.MentorAssignmentFactory(starts_on=dt.date(2026, 1, 1))
@@ -435,7 +406,7 @@ def test_a_confirmation_racing_a_correction_never_confirms_unseen_content():
     meeting = _record(assignment.mentor.user, assignment)
     seen = meeting_fingerprint(meeting)
 
-    outcomes = _race(
+    outcomes = race(
         lambda: meeting_confirm(
             actor=Actor.for_user(assignment.trainer.user),
             meeting=meeting,

@@ -2,12 +2,11 @@
 
 import datetime as dt
 import json
-import threading
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import DatabaseError, transaction
 from django.http import Http404
 
 from mentorship.access import get_session_for_user
@@ -35,6 +34,7 @@ from rehabpath.errors import DomainError
 from rehabpath.mail import mail_deliver
 from rehabpath.models import AuditEvent, MailDelivery
 from tests import factories
+from tests.concurrency import postgres_only, race
 
 NOW = dt.datetime(2026, 6, 15, 10, tzinfo=dt.UTC)
 DAY = dt.date(2026, 6, 1)
@@ -434,11 +434,6 @@ def test_the_services_refuse_to_change_or_delete_a_signed_off_session(trainer, m
         session_submit(actor=actor(trainer.user), session=session)
 
 
-postgres_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="PostgreSQL triggers and row locks"
-)
-
-
 @postgres_only
 @pytest.mark.parametrize(
     "change",
@@ -484,26 +479,9 @@ def test_the_database_lets_a_draft_and_a_returned_round_change_as_before(trainer
 # --- Races (real concurrent transactions, PostgreSQL) -------------------------------------
 
 
-def _race(*calls):
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[object] = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            with time_machine.travel(NOW, tick=False):
-                call()
-        except Exception as exc:  # the outcome under test
-            outcomes[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
+def race_at_now(*calls):
+    """`race` with every thread's clock frozen at NOW, as the rest of this module's is."""
+    return race(*calls, around=lambda: time_machine.travel(NOW, tick=False))
 
 
 @postgres_only
@@ -515,7 +493,7 @@ def test_two_sign_offs_racing_leave_exactly_one():
     area = factories.ConditionAreaFactory(slug="stroke", name="Stroke")
     session = submitted(trainer, area)
 
-    outcomes = _race(
+    outcomes = race_at_now(
         lambda: sign(mentor.user, SupervisedSession.objects.get(pk=session.pk), feedback="A"),
         lambda: sign(mentor.user, SupervisedSession.objects.get(pk=session.pk), feedback="B"),
     )
@@ -535,7 +513,7 @@ def test_a_return_racing_a_sign_off_leaves_one_decision():
     area = factories.ConditionAreaFactory(slug="stroke", name="Stroke")
     session = submitted(trainer, area)
 
-    outcomes = _race(
+    outcomes = race_at_now(
         lambda: sign(mentor.user, SupervisedSession.objects.get(pk=session.pk)),
         lambda: session_return(
             actor=actor(mentor.user),
