@@ -1,7 +1,11 @@
 from django.urls import URLPattern, path
 
+from programme.clinics import urls as clinics_urls
+from programme.compliance import urls as compliance_urls
 from programme.directory import urls as directory_urls
+from programme.eligibility import urls as eligibility_urls
 from programme.imports import views as import_views
+from programme.pathway import urls as pathway_urls
 
 app_name = "programme"
 urlpatterns: list[URLPattern] = []
@@ -17,3 +21,10 @@ urlpatterns += [
 
 # The trainer directory: search, each trainer's page, suspend and reinstate (programme staff).
 urlpatterns += directory_urls.urlpatterns
+
+# Pathway (the trainer's page, the staff's rules), clinics and sharing, eligibility (roster,
+# checks, PDF records, API tokens), the compliance dashboard: one module each.
+urlpatterns += pathway_urls.urlpatterns
+urlpatterns += clinics_urls.urlpatterns
+urlpatterns += eligibility_urls.urlpatterns
+urlpatterns += compliance_urls.urlpatterns

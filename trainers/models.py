@@ -319,3 +319,88 @@ class EvidenceFile(TrainerOwned):
     def preview(self) -> str:
         """ "image", "document" (PDF) or "" when the file can only be downloaded."""
         return preview_for(self.mime_type)
+
+
+class ClinicShare(models.Model):
+    """A trainer's consent to one clinic seeing their eligibility, from `started_at` until they
+    stop (`ended_at`). Stopping closes the row; sharing again opens a new one, so the history of
+    who could see what, and when, is kept."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    trainer = models.ForeignKey(
+        TrainerProfile, on_delete=models.CASCADE, related_name="clinic_shares"
+    )
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="shares")
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trainer", "clinic"],
+                condition=models.Q(ended_at__isnull=True),
+                name="one_open_share_per_clinic",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_at__isnull=True)
+                | models.Q(ended_at__gte=models.F("started_at")),
+                name="share_ends_after_start",
+            ),
+        ]
+        indexes = [
+            # The clinic's roster: the trainers sharing with it now.
+            models.Index(
+                fields=["clinic", "trainer"],
+                condition=models.Q(ended_at__isnull=True),
+                name="share_open_by_clinic",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trainer} shares with {self.clinic}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None
+
+
+class ClinicInvitation(models.Model):
+    """Programme staff invite someone by e-mail to be an admin of a clinic.
+
+    The link mailed carries a random token; only its SHA-256 is stored. Accepting (signed in
+    with the invited address, creating the account through allauth first when needed) makes a
+    ClinicMembership; an invitation is used once and lapses at `expires_at`.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "email"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_open_invitation_per_address",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.email} to {self.clinic}"

@@ -1,0 +1,1 @@
+"""The programme staff's compliance dashboard."""

@@ -1,0 +1,1 @@
+"""Eligibility of a trainer for a condition area on a day, clinics' checks and rosters."""

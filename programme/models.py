@@ -1,0 +1,149 @@
+"""What the readers across apps keep: the pathway's rules, clinics' eligibility checks, API tokens.
+
+- `PathwayRules`: the pathway as data (stages, requirements, the eligibility thresholds), one
+  row per version. A version is never changed: staff editing the rules save a new version, and
+  every evaluation and every stored check names the version it used. The definition is the
+  JSON of `programme.pathway.rules.Definition`; the newest version is in force.
+- `EligibilityCheck` / `EligibilityAnswer`: a clinic's check (one request, from the check page
+  or the API) and the answers it gave, one per trainer and condition area, with their reasons,
+  as the evidence a clinic keeps (CQC Regulation 19).
+- `ApiToken`: a clinic's token for the JSON API, stored as a SHA-256 with a recognisable prefix.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from qualifications.models import ConditionArea
+from trainers.models import Clinic, TrainerProfile
+
+
+class PathwayRules(models.Model):
+    version = models.PositiveIntegerField(unique=True, editable=False)
+    definition = models.JSONField(help_text="programme.pathway.rules.Definition as JSON.")
+    note = models.TextField("what changed and why", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = "pathway rules version"
+        verbose_name_plural = "pathway rules versions"
+
+    def __str__(self) -> str:
+        return f"Pathway rules, version {self.version}"
+
+
+class EligibilityStatus(models.TextChoices):
+    ELIGIBLE = "eligible", "Eligible"
+    SUPERVISED_ONLY = "supervised_only", "Supervised only"
+    NOT_ELIGIBLE = "not_eligible", "Not eligible"
+
+
+class ApiToken(models.Model):
+    """A clinic's API token. The token itself is shown once, when created; only its SHA-256 is
+    kept, with its first characters (`prefix`) so that a leaked token can be recognised."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What it is for, e.g. “Rota system”.")
+    prefix = models.CharField(max_length=16, unique=True)
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class EligibilityCheck(models.Model):
+    """One check by a clinic: who asked (a clinic admin on the check page, or an API token),
+    when, about which day, under which rules version. Its answers are the rows below."""
+
+    class Channel(models.TextChoices):
+        PAGE = "page", "Check page"
+        API = "api", "API"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="eligibility_checks")
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    api_token = models.ForeignKey(
+        ApiToken, null=True, blank=True, on_delete=models.PROTECT, related_name="checks"
+    )
+    # Kept as text too, so the record reads the same after an erasure or a rename.
+    checked_by_label = models.CharField(max_length=254)
+    clinic_name = models.CharField(max_length=200)
+    checked_at = models.DateTimeField(default=timezone.now)  # the answer's "as at"
+    on_date = models.DateField("the day asked about")
+    rules = models.ForeignKey(PathwayRules, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-checked_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(channel="page", checked_by__isnull=False, api_token__isnull=True)
+                | Q(channel="api", api_token__isnull=False),
+                name="check_has_one_kind_of_actor",
+            ),
+        ]
+        indexes = [
+            # A clinic's check history, newest first.
+            models.Index(fields=["clinic", "-checked_at"], name="check_clinic_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Check by {self.checked_by_label} at {self.checked_at:%Y-%m-%d %H:%M}"
+
+
+class EligibilityAnswer(models.Model):
+    check_run = models.ForeignKey(
+        EligibilityCheck, on_delete=models.PROTECT, related_name="answers"
+    )
+    trainer = models.ForeignKey(TrainerProfile, on_delete=models.PROTECT, related_name="+")
+    condition_area = models.ForeignKey(ConditionArea, on_delete=models.PROTECT, related_name="+")
+    # As the record said at the time of the check.
+    trainer_name = models.CharField(max_length=150)
+    area_name = models.CharField(max_length=100)
+    status = models.CharField(max_length=16, choices=EligibilityStatus.choices)
+    reasons = models.JSONField(default=list, help_text="Every reason, in plain words.")
+    holds_until = models.DateField(null=True, blank=True)
+    # The current mentor named by a supervised_only answer.
+    mentor_name = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["check_run", "trainer_name", "area_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["check_run", "trainer", "condition_area"], name="one_answer_per_question"
+            ),
+        ]
+        indexes = [
+            # "When was this trainer last checked?" (the trainer's own list of checks).
+            models.Index(fields=["trainer", "check_run"], name="answer_trainer_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trainer_name}, {self.area_name}: {self.get_status_display()}"
