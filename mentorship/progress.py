@@ -1,9 +1,11 @@
 """Supervised-practice progress: signed-off sessions per condition area and complexity level.
 
 The pathway asks, in each condition area, for signed-off supervised sessions at every
-complexity level (DESIGN.md defaults: 6 at level 1, 4 at level 2, 2 at level 3; the setting
-PATHWAY_SUPERVISED_SESSIONS overrides them until issue 8 moves them to the pathway's rule
-data). `supervised_progress` is a pure function over frozen values, like
+complexity level (DESIGN.md defaults: 6 at level 1, 4 at level 2, 2 at level 3). The counts
+are the pathway's rule data, which programme staff edit: the pathway (a higher layer, which
+this module must not import) registers where to read them with `register_requirements_source`
+in its AppConfig.ready(), and `current_requirements()` asks it; with nothing registered the
+built-in defaults hold. `supervised_progress` is a pure function over frozen values, like
 qualifications.scoring; `progress_for_trainer` / `progress_for_trainers` load those values
 in a fixed number of queries (three, whatever the number of trainers or sessions).
 
@@ -19,10 +21,9 @@ Decisions where the pathway is silent:
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Count
 
 from mentorship.access import current_assignments
@@ -45,12 +46,25 @@ class Requirements:
                 f"Give {len(LEVELS)} non-negative session counts, one per complexity level."
             )
 
-    @classmethod
-    def from_settings(cls) -> "Requirements":
-        return cls(tuple(getattr(settings, "PATHWAY_SUPERVISED_SESSIONS", cls.per_level)))
-
     def required_at(self, level: int) -> int:
         return self.per_level[level - 1]
+
+
+# --- Where the counts come from: the pathway's rules, registered from above -----------------
+
+RequirementsSource = Callable[[], Requirements]
+_source: RequirementsSource | None = None
+
+
+def register_requirements_source(source: RequirementsSource | None) -> None:
+    """Read the session counts from `source` from now on (None: back to the defaults)."""
+    global _source
+    _source = source
+
+
+def current_requirements() -> Requirements:
+    """The counts in force: the registered source's (the pathway rules), else 6 / 4 / 2."""
+    return _source() if _source is not None else Requirements()
 
 
 @dataclass(frozen=True)
@@ -179,7 +193,7 @@ def progress_for_trainers(
     on: dt.date | None = None,
 ) -> dict[int, list[AreaProgress]]:
     """Progress of each trainer, by trainer id; three queries whatever their number."""
-    rules = requirements or Requirements.from_settings()
+    rules = requirements or current_requirements()
     ids = [trainer.pk for trainer in trainers]
     if not ids:
         return {}

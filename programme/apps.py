@@ -12,6 +12,15 @@ class ProgrammeConfig(AppConfig):
 
         register_panel(Role.TRAINER, "rehabpath/panels/trainer.html", trainer_panel)
         _register_audit_actions()
+        _register_pathway()
+
+
+def _register_pathway() -> None:
+    from mentorship.progress import register_requirements_source
+    from programme.pathway.supervision import supervised_requirements
+
+    # The progress tables of mentorship count supervised sessions against the rules in force.
+    register_requirements_source(supervised_requirements)
 
 
 def _register_audit_actions() -> None:

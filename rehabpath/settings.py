@@ -375,9 +375,5 @@ LOGGING = {
 # --- Domain defaults (configurable, not code) ---------------------------------------------
 # A DBS check without Update Service consent is treated as due for renewal after this.
 DBS_RECHECK_MONTHS = env.int("DBS_RECHECK_MONTHS", default=36)
-# Signed-off supervised sessions the pathway asks for in each condition area, at complexity
-# levels 1, 2 and 3 (DESIGN.md: 6 / 4 / 2). mentorship.progress reads it; issue 8 moves it
-# to the pathway's rule data.
-PATHWAY_SUPERVISED_SESSIONS = tuple(
-    int(n) for n in env.list("PATHWAY_SUPERVISED_SESSIONS", default=["6", "4", "2"])
-)
+# The pathway's own figures (supervised sessions per complexity level, CPD hours, ...) are
+# rule data that programme staff edit at /staff/pathway/ (programme.models.PathwayRules).

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mentorship.access import SessionAccess, current_assignment_of, get_session_for_user
 from mentorship.forms_sessions import RETURN, SIGN_OFF, DecisionForm, SessionForm
 from mentorship.models import ComplexityLevel, SessionStatus, SupervisedSession
-from mentorship.progress import Requirements, progress_for_trainer
+from mentorship.progress import current_requirements, progress_for_trainer
 from mentorship.services.sessions import (
     session_create,
     session_delete,
@@ -57,13 +57,14 @@ def sessions(request: AuthenticatedHttpRequest) -> HttpResponse:
         .order_by("-session_date", "-pk")
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    requirements = current_requirements()  # the pathway rules in force
     return render(
         request,
         "mentorship/session_list.html",
         {
             "page": page,
-            "progress": progress_for_trainer(profile),
-            "requirements": Requirements.from_settings(),
+            "progress": progress_for_trainer(profile, requirements=requirements),
+            "requirements": requirements,
             "levels": list(ComplexityLevel),
             "returned": own.filter(status=SessionStatus.RETURNED).count(),
             "assignment": current_assignment_of(profile),

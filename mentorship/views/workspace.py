@@ -13,7 +13,7 @@ from django.utils import timezone
 from mentorship import workspace
 from mentorship.access import get_mentee_for_user
 from mentorship.models import ComplexityLevel
-from mentorship.progress import Requirements, progress_for_trainer
+from mentorship.progress import current_requirements, progress_for_trainer
 from mentorship.selectors_meetings import supervision_by_month
 from rehabpath.access import role_required
 from rehabpath.http import AuthenticatedHttpRequest
@@ -46,6 +46,7 @@ def mentee(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpRespo
     sessions = workspace.mentee_sessions(trainer, assignment)
     overdue = [row for row in sessions.waiting if row.overdue]
     months = supervision_by_month(trainer)
+    requirements = current_requirements()  # the pathway rules in force
     return render(
         request,
         "mentorship/mentee.html",
@@ -53,8 +54,8 @@ def mentee(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpRespo
             "access": access,
             "trainer": trainer,
             "assignment": assignment,
-            "progress": progress_for_trainer(trainer),
-            "requirements": Requirements.from_settings(),
+            "progress": progress_for_trainer(trainer, requirements=requirements),
+            "requirements": requirements,
             "levels": list(ComplexityLevel),
             "sessions": sessions,
             "overdue": overdue,

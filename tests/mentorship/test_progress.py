@@ -8,10 +8,13 @@ from mentorship.progress import (
     Area,
     Requirements,
     SessionCount,
+    current_requirements,
     progress_for_trainer,
     progress_for_trainers,
+    register_requirements_source,
     supervised_progress,
 )
+from programme.pathway.supervision import supervised_requirements
 from tests import factories
 from tests.mentorship.workspace_data import make_session
 
@@ -19,14 +22,25 @@ STROKE = Area(1, "stroke", "Stroke")
 MS = Area(2, "ms", "Multiple sclerosis")
 
 
+@pytest.fixture
+def source():
+    """Whatever a test registers, the pathway's source is back afterwards."""
+    yield register_requirements_source
+    register_requirements_source(supervised_requirements)
+
+
 def test_the_defaults_are_six_four_two():
     assert Requirements().per_level == (6, 4, 2)
-    assert Requirements.from_settings().per_level == (6, 4, 2)
 
 
-def test_the_setting_overrides_the_defaults(settings):
-    settings.PATHWAY_SUPERVISED_SESSIONS = (3, 2, 1)
-    assert Requirements.from_settings().required_at(3) == 1
+def test_the_registered_source_gives_the_counts(source):
+    source(lambda: Requirements((3, 2, 1)))
+    assert current_requirements().required_at(3) == 1
+
+
+def test_with_no_source_the_built_in_counts_hold(source):
+    source(None)
+    assert current_requirements().per_level == (6, 4, 2)
 
 
 def test_requirements_need_one_count_per_level():
@@ -106,8 +120,8 @@ def test_loading_many_trainers_costs_three_queries(size, django_assert_num_queri
         make_session(assignment.trainer, area=areas[(n + 1) % 3], status="signed_off")
         trainers.append(assignment.trainer)
 
-    with django_assert_num_queries(3):
-        progress = progress_for_trainers(trainers)
+    with django_assert_num_queries(3):  # the counts asked for are the caller's to read
+        progress = progress_for_trainers(trainers, requirements=Requirements())
 
     assert len(progress) == size
     assert all(len(rows) == 2 for rows in progress.values())

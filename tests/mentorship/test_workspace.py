@@ -254,9 +254,9 @@ def test_the_mentee_page_runs_a_fixed_number_of_queries(
     url = reverse("mentorship:mentee", args=[assignment.trainer.public_id])
     client.get(url)
     # the signed-in user; the trainer; the assignment and its focus areas; waiting and
-    # returned sessions; recent sign-offs; progress (counts, focus areas, areas); meetings
-    # by month; the latest meetings.
-    with django_assert_num_queries(11):
+    # returned sessions; recent sign-offs; the pathway rules in force (the counts asked
+    # for); progress (counts, focus areas, areas); meetings by month; the latest meetings.
+    with django_assert_num_queries(12):
         assert client.get(url).status_code == 200
 
 
