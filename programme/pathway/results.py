@@ -53,6 +53,9 @@ class RequirementResult:
     evidence: tuple[Evidence, ...] = ()
     # The last day this stays met on what is known now; None when unmet, or met with no end.
     holds_until: dt.date | None = None
+    # The same fact for a clinic, in the third person ("No verified first aid certificate",
+    # "Verified first aid certificate, current until 3 May 2027"): eligibility's reasons.
+    reason: str = ""
 
     @property
     def met(self) -> bool:

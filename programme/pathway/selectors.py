@@ -1,0 +1,61 @@
+"""The pathway of trainers today (or on any day): the rules in force, loaded and evaluated.
+
+`current_rules()` is the newest PathwayRules version; `pathway_for` / `pathways_for` load the
+facts in a fixed number of queries (programme.pathway.loading) and run the pure evaluator
+(programme.pathway.evaluate) with the active CPD policy.
+"""
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.utils import timezone
+
+from programme.models import PathwayRules
+from programme.pathway.evaluate import evaluate
+from programme.pathway.loading import condition_areas, load_facts
+from programme.pathway.results import PathwayResult
+from programme.pathway.rules import DEFAULT_DEFINITION, RuleSet, rules_of, to_json
+from qualifications.selectors import active_rules
+from trainers.models import TrainerProfile
+
+__all__ = ["current_rules", "pathway_for", "pathways_for"]
+
+
+def current_rules() -> RuleSet:
+    """The newest version of the pathway rules (one query).
+
+    A database without any (a flushed test database: the seeding migration ran before the
+    flush) gets the defaults stored as version 1 first; get_or_create settles a race between
+    two first readers on the unique version.
+    """
+    row = PathwayRules.objects.order_by("-version").first()
+    if row is None:
+        row, _ = PathwayRules.objects.get_or_create(
+            version=1,
+            defaults={
+                "definition": to_json(DEFAULT_DEFINITION),
+                "note": "The defaults of the design (DESIGN.md).",
+            },
+        )
+    return rules_of(row)
+
+
+def pathways_for(
+    trainer_ids: Sequence[int], *, on: dt.date | None = None, rules: RuleSet | None = None
+) -> dict[int, PathwayResult]:
+    """The pathway of each trainer found, in every condition area, by trainer id."""
+    day = on or timezone.localdate()
+    rules = rules or current_rules()
+    facts = load_facts(trainer_ids, on=day, definition=rules.definition)
+    if not facts:
+        return {}
+    areas = condition_areas()
+    cpd = active_rules()
+    return {
+        pk: evaluate(trainer, rules, areas, on=day, cpd_rules=cpd) for pk, trainer in facts.items()
+    }
+
+
+def pathway_for(trainer: TrainerProfile, *, on: dt.date | None = None) -> PathwayResult:
+    """One trainer's pathway in every condition area."""
+    return pathways_for([trainer.pk], on=on)[trainer.pk]
