@@ -9,12 +9,16 @@ trainers: 100 CPD activities a trainer (50 to 150), about 3 qualifications, 1.5 
 policies, 1 DBS check, 0.2 records a trainer pending verification, 50 audit events a
 trainer, a clinic (with one admin) for every 100 trainers and a member of programme staff for
 every 1,000; and (issue 7) 3 mentors for every 100 trainers, with their assignments and 20
-supervised sessions a trainer: see programme/generate_mentoring.py.
+supervised sessions a trainer: see programme/generate_mentoring.py; and (issue 8) the clinics'
+rosters (the bench clinic shares 1,000 trainers), a published scope statement with trainers'
+declarations, and the bench clinic's API token: see programme/generate_clinics.py.
 
 The personas the benchmark signs in as (`PERSONAS`, password `PERSONA_PASSWORD`) are made
 with them: a trainer with exactly 100 CPD activities, a member of staff, a mentor (whose four
 mentees, the trainer persona among them, have 10 sessions waiting) and a clinic admin; the
-last three have an authenticator app whose secret is `PERSONA_TOTP_SECRET`.
+last three have an authenticator app whose secret is `PERSONA_TOTP_SECRET`. The clinic
+persona is the admin of the bench clinic, whose API token is
+`programme.generate_clinics.PERSONA_API_TOKEN`.
 """
 
 import datetime as dt
@@ -38,9 +42,18 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils import timezone
 
-from mentorship.models import MentorAssignment, MentorProfile, SessionRound, SupervisedSession
+from mentorship.models import (
+    MentorAssignment,
+    MentorProfile,
+    ScopeDeclaration,
+    ScopeStatement,
+    SessionRound,
+    SupervisedSession,
+)
 from programme.bulk import Copier
+from programme.generate_clinics import Clinics
 from programme.generate_mentoring import MENTORS_PER_TRAINER, SESSIONS_PER_TRAINER, Mentoring
+from programme.models import ApiToken, ComplianceSnapshot, EligibilityAnswer, EligibilityCheck
 from qualifications.catalogue import load_catalogue
 from qualifications.models import (
     AwardingBody,
@@ -53,6 +66,7 @@ from rehabpath.models import ActorKind, AuditEvent, User
 from trainers.models import (
     Clinic,
     ClinicMembership,
+    ClinicShare,
     DBSCheck,
     EvidenceFile,
     Insurance,
@@ -177,6 +191,15 @@ def generated_tables() -> list[str]:
         model._meta.db_table
         for model in (
             AuditEvent,
+            ComplianceSnapshot,
+            EligibilityAnswer,
+            EligibilityCheck,
+            ApiToken,
+            ClinicShare,
+            ScopeDeclaration.areas.through,
+            ScopeDeclaration,
+            ScopeStatement.condition_areas.through,
+            ScopeStatement,
             EvidenceFile,
             m2m,
             CPDActivity,
@@ -234,6 +257,7 @@ class Generator:
         self.profile_ids: list[int] = []
         self.staff_ids: list[int] = []
         self.emails: list[str] = []
+        self.user_names: list[str] = []
         self.records: list[Record] = []
         self.cpd_first_id = 0
         self.cpd_counts: list[int] = []
@@ -245,6 +269,7 @@ class Generator:
             sessions=sizes.sessions,
             moment=self.moment,
         )
+        self.clinic_plan = Clinics(rng=self.rng, today=self.today, now=self.now)
 
     # --- helpers -----------------------------------------------------------------------
     def moment(self, day: dt.date) -> dt.datetime:
@@ -267,6 +292,9 @@ class Generator:
         r.timed("mentor assignments", self.mentor_assignments)
         r.timed("supervised sessions and rounds", self.supervised_sessions)
         r.timed("clinics and admins", self.clinics)
+        r.timed("clinic rosters", self.clinic_shares)
+        r.timed("bench clinic's API token", self.api_token)
+        r.timed("scope statement and declarations", self.scope)
         r.timed("planning records", self.plan_records)
         r.timed("qualifications, insurance, DBS", self.verifiable_records)
         r.timed("CPD activities", self.cpd_activities)
@@ -301,6 +329,7 @@ class Generator:
             name = f"{self.rng.choice(FIRST)} {self.rng.choice(LAST)}"
             joined = self.moment(self.day_in_history())
             rows.append(self._user_row(start + i, email, name, joined, bulk_hash, persona_hash))
+            self.user_names.append(name)
             self.user_ids.append(start + i)
             self.emails.append(email)
         next_id = start + n
@@ -402,6 +431,7 @@ class Generator:
     def clinics(self) -> int:
         clinics = Copier(Clinic, ["id", "public_id", "name", "city"])
         start = clinics.next_id()
+        self.clinic_ids = [start + j for j in range(self.sizes.clinics)]
         count = clinics.copy(
             (start + j, uuid.uuid4(), f"Bench Neuro Clinic {j:05d}", self.rng.choice(CITIES))
             for j in range(self.sizes.clinics)
@@ -410,6 +440,24 @@ class Generator:
         first = members.next_id()
         return count + members.copy(
             (first + j, start + j, user, self.now) for j, user in enumerate(self.clinic_admin_ids)
+        )
+
+    def clinic_shares(self) -> int:
+        return self.clinic_plan.write_shares(self.clinic_ids, self.profile_ids)
+
+    def api_token(self) -> int:
+        return self.clinic_plan.write_api_token(self.clinic_ids[0], self.clinic_admin_ids[0])
+
+    def scope(self) -> int:
+        supervised: dict[int, set[int]] = {}
+        for a in self.mentoring.assignments:
+            if a.starts_on <= self.today:
+                supervised.setdefault(a.trainer, set()).update(a.areas or a.mentor.areas)
+        return self.clinic_plan.write_scope(
+            staff_id=self.staff_ids[0],
+            user_names=self.user_names,
+            profile_ids=self.profile_ids,
+            supervised_areas=supervised,
         )
 
     def _record_columns(self) -> list[str]:
@@ -838,6 +886,7 @@ class Generator:
             EmailAddress,
             TrainerProfile,
             *self.mentoring.sequences(),
+            *self.clinic_plan.sequences(),
             Clinic,
             ClinicMembership,
             TrainerQualification,

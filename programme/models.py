@@ -147,3 +147,28 @@ class EligibilityAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.trainer_name}, {self.area_name}: {self.get_status_display()}"
+
+
+class ComplianceSnapshot(models.Model):
+    """The compliance dashboard's evaluation-based counts, as last computed.
+
+    Evaluating every trainer takes seconds at programme size, so a Celery task computes the
+    counts (by eligibility status and stage reached per condition area, and the trainers in
+    supervised practice without a mentor) in chunks and keeps the result here; the page reads
+    the newest row. A table rather than the cache: under `make run` without Redis the cache is
+    local to each process, and the worker's result would never reach the web process.
+    """
+
+    computed_at = models.DateTimeField(default=timezone.now)  # the snapshot's "as at"
+    on_date = models.DateField("the day evaluated")
+    rules_version = models.PositiveIntegerField()
+    trainers = models.PositiveIntegerField()
+    seconds = models.FloatField(help_text="How long the computation took.")
+    data = models.JSONField(help_text="programme.compliance.snapshot.SnapshotData as JSON.")
+
+    class Meta:
+        ordering = ["-computed_at", "-id"]
+        get_latest_by = "computed_at"
+
+    def __str__(self) -> str:
+        return f"Compliance snapshot at {self.computed_at:%Y-%m-%d %H:%M}"

@@ -1,5 +1,7 @@
 """manage.py generate_programme: the benchmark's data, in the proportions of issue 6."""
 
+import datetime as dt
+import hashlib
 import io
 
 import pytest
@@ -7,26 +9,34 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.core.management import CommandError, call_command
 from django.db import connection, models
+from django.utils import timezone
 
 from mentorship.access import current_mentees_of
 from mentorship.identifiers import check_client_reference, free_text_warning
 from mentorship.models import (
     MentorAssignment,
     MentorProfile,
+    ScopeDeclaration,
+    ScopeStatement,
     SessionRound,
     SessionStatus,
     SupervisedSession,
     SupervisionStatement,
 )
+from mentorship.selectors_scope import valid_declarations
 from mentorship.services.sessions import content_hash
-from programme import generate_mentoring
+from programme import generate_clinics, generate_mentoring
 from programme.generate import PERSONA_CPD_ACTIVITIES, PERSONA_PASSWORD, PERSONAS
+from programme.generate_clinics import PERSONA_API_TOKEN
 from programme.generate_mentoring import PERSONA_WAITING
-from qualifications.models import CPDActivity, TrainerQualification
+from programme.models import ApiToken
+from qualifications.models import ConditionArea, CPDActivity, TrainerQualification
 from rehabpath.models import AuditEvent, User
 from rehabpath.roles import Role, roles_of
 from trainers.models import (
+    Clinic,
     ClinicMembership,
+    ClinicShare,
     DBSCheck,
     EvidenceFile,
     Insurance,
@@ -229,3 +239,51 @@ def test_the_generated_notes_raise_no_identifier_warning():
         *(text for pair in generate_mentoring.ESCALATIONS for text in pair),
     ]
     assert [text for text in texts if free_text_warning(text)] == []
+
+
+@pytest.mark.django_db
+def test_the_bench_clinic_shares_its_roster_and_has_a_token_the_bench_knows(monkeypatch):
+    # The roster is 1,000 at any size from 1,000 trainers up: here 50 of 300, to keep it fast.
+    monkeypatch.setattr(generate_clinics, "BENCH_ROSTER", 50)
+    _generate("--trainers", "300")
+
+    clinic_admin = User.objects.get(email=PERSONAS["clinic"])
+    bench = ClinicMembership.objects.get(user=clinic_admin).clinic
+    open_shares = ClinicShare.objects.filter(clinic=bench, ended_at__isnull=True)
+    assert open_shares.count() == 50
+    assert open_shares.filter(trainer__user__email=PERSONAS["trainer"]).exists()
+    # Trainers who stopped sharing are in its history, never on the roster.
+    ended = ClinicShare.objects.filter(clinic=bench, ended_at__isnull=False)
+    assert ended.count() == generate_clinics.ENDED_SHARES
+    assert not ended.filter(trainer__in=open_shares.values("trainer")).exists()
+    assert not ended.filter(ended_at__lt=models.F("started_at")).exists()
+    # The other clinics have smaller rosters.
+    for clinic in Clinic.objects.exclude(pk=bench.pk):
+        low, high = generate_clinics.OTHER_ROSTER
+        assert low <= clinic.shares.count() <= high
+
+    token = ApiToken.objects.get(clinic=bench)
+    assert token.is_active and token.created_by == clinic_admin
+    assert token.token_sha256 == hashlib.sha256(PERSONA_API_TOKEN.encode()).hexdigest()
+    assert PERSONA_API_TOKEN.startswith(f"rp_{token.prefix}_")
+
+
+@pytest.mark.django_db
+def test_trainers_declare_their_scope_under_one_published_statement():
+    _generate("--trainers", "300")
+
+    statement = ScopeStatement.objects.get()
+    assert statement.is_published and statement.version == 1
+    assert set(statement.condition_areas.all()) == set(ConditionArea.objects.all())
+    declarations = list(ScopeDeclaration.objects.prefetch_related("areas"))
+    # 70 % of the trainers who have had a mentor (about half), a tenth of the others.
+    assert 0.2 * 300 <= len(declarations) <= 0.6 * 300
+    today = timezone.localdate()
+    for declaration in declarations:
+        assert declaration.hash_matches()
+        assert declaration.areas.exists()
+        assert declaration.signed_on <= today < declaration.expires_on
+    assert valid_declarations().count() == len(declarations)
+    # Some lapse within 90 days: the compliance dashboard and the roster see them coming.
+    soon = today + dt.timedelta(days=90)
+    assert any(d.expires_on <= soon for d in declarations)
