@@ -433,7 +433,8 @@ class AuditEventAdmin(ReadOnlyStaffAdmin):
 class MailDeliveryAdmin(ReadOnlyStaffAdmin):
     """Read-only: staff see what was sent, what waits and what failed (with the error)."""
 
-    list_display = ["created_at", "recipient", "template", "milestone", "status", "attempts"]
+    list_display = ["created_at", "to_address", "template", "milestone", "status", "attempts"]
+    list_select_related = ["recipient"]  # to_address reads it on every row
     list_filter = ["status", "template"]
-    search_fields = ["recipient__email", "subject_key"]
+    search_fields = ["recipient__email", "address", "subject_key"]
     readonly_fields = [f.name for f in MailDelivery._meta.fields]

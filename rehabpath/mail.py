@@ -38,7 +38,8 @@ def context_builder(template: str) -> Callable[[ContextBuilder], ContextBuilder]
 
 def mail_enqueue(
     *,
-    recipient: User,
+    recipient: User | None = None,
+    address: str = "",
     subject_key: str,
     template: str,
     context: dict[str, Any] | None = None,
@@ -46,15 +47,20 @@ def mail_enqueue(
 ) -> MailDelivery | None:
     """Record a mail as due and send it after the current transaction commits.
 
-    Returns None when this (recipient, subject, milestone) was enqueued before: it is never
-    sent twice, whoever asks.
+    To `recipient` (a user), or to `address` when there is no such user (an invitation of
+    someone who has no account yet): a recipient wins over an address. Returns None when this
+    (recipient or address, subject, milestone) was enqueued before: it is never sent twice,
+    whoever asks.
     """
     from rehabpath.tasks import deliver_mail
 
+    if recipient is None and not address:
+        raise ValueError("mail_enqueue needs a recipient or an address")
     try:
         with transaction.atomic():
             delivery = MailDelivery.objects.create(
                 recipient=recipient,
+                address="" if recipient is not None else address,
                 subject_key=subject_key,
                 milestone=milestone,
                 template=template,
@@ -130,7 +136,7 @@ def _render(delivery: MailDelivery) -> EmailMultiAlternatives:
         text_template=f"{prefix}_body.txt",
         html_template=f"{prefix}_body.html",
         context=context,
-        to=[delivery.recipient.email],
+        to=[delivery.to_address],
     )
 
 

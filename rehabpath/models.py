@@ -155,7 +155,13 @@ class MailDelivery(models.Model):
         FAILED = "failed", "Failed"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="mail_deliveries")
+    recipient = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="mail_deliveries"
+    )
+    # For a mail to an address with no account behind it (yet): a clinic admin's invitation.
+    # Exactly one of recipient and address is set; a recipient's mail goes to their address
+    # of the moment it is sent.
+    address = models.EmailField(blank=True, default="", db_default="")
     subject_key = models.CharField(max_length=120)
     milestone = models.CharField(max_length=64, blank=True)
     template = models.CharField(max_length=64)
@@ -175,8 +181,23 @@ class MailDelivery(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["recipient", "subject_key", "milestone"], name="mail_once_per_milestone"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["address", "subject_key", "milestone"],
+                condition=models.Q(recipient__isnull=True),
+                name="mail_once_per_address_milestone",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False, address="")
+                | (models.Q(recipient__isnull=True) & ~models.Q(address="")),
+                name="mail_to_recipient_or_address",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.template} to {self.recipient_id} ({self.get_status_display()})"
+        to = self.recipient_id or self.address
+        return f"{self.template} to {to} ({self.get_status_display()})"
+
+    @property
+    def to_address(self) -> str:
+        return self.recipient.email if self.recipient is not None else self.address

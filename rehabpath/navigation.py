@@ -33,14 +33,18 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("CPD", "qualifications:cpd_list", frozenset({Role.TRAINER})),
     NavItem("Sessions", "mentorship:sessions", frozenset({Role.TRAINER})),
     NavItem("Scope of practice", "mentorship:scope", frozenset({Role.TRAINER})),
+    NavItem("Sharing", "programme:sharing", frozenset({Role.TRAINER})),
     # The mentor's workspace: the queue, and each mentee's page under /mentor/.
     NavItem(
         "Sign-off queue", "mentorship:queue", frozenset({Role.MENTOR}), also_under=("/mentor/",)
     ),
     NavItem("Meetings", "mentorship:meetings", frozenset({Role.TRAINER, Role.MENTOR})),
+    # The clinic admin's clinics (and, under /clinic/, each one's roster).
+    NavItem("Clinic", "programme:clinic_home", frozenset({Role.CLINIC_ADMIN})),
     NavItem("Trainers", "programme:trainer_directory", frozenset({Role.STAFF})),
     NavItem("Verification", "trainers:verification_queue", frozenset({Role.STAFF})),
     NavItem("Mentoring", "mentorship:mentoring", frozenset({Role.STAFF})),
+    NavItem("Clinics", "programme:clinics", frozenset({Role.STAFF})),
     NavItem("Scope", "mentorship:scope_statements", frozenset({Role.STAFF})),
     NavItem("Audit log", "audit_log", frozenset({Role.STAFF})),
     NavItem("Catalogue", "admin:index", frozenset({Role.STAFF})),

@@ -5,6 +5,7 @@ from typing import Any
 import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.utils import timezone
 
 from mentorship.models import (
     MentorAssignment,
@@ -23,7 +24,15 @@ from qualifications.models import (
     TrainerQualification,
 )
 from rehabpath.models import User
-from trainers.models import Clinic, ClinicMembership, DBSCheck, Insurance, TrainerProfile
+from trainers.models import (
+    Clinic,
+    ClinicInvitation,
+    ClinicMembership,
+    ClinicShare,
+    DBSCheck,
+    Insurance,
+    TrainerProfile,
+)
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -277,3 +286,40 @@ def signed_scope_declaration(
     )
     declaration.areas.set(areas)
     return declaration
+
+
+# --- Clinics: sharing and invitations (trainers.clinics) -----------------------------------
+
+
+class ClinicShareFactory(factory.django.DjangoModelFactory[ClinicShare]):
+    class Meta:
+        model = ClinicShare
+
+    trainer = factory.SubFactory(TrainerProfileFactory)
+    clinic = factory.SubFactory(ClinicFactory)
+
+
+class ClinicInvitationFactory(factory.django.DjangoModelFactory[ClinicInvitation]):
+    """An open invitation, as trainers.clinics.invitation_create leaves it (no mail)."""
+
+    class Meta:
+        model = ClinicInvitation
+
+    clinic = factory.SubFactory(ClinicFactory)
+    email = factory.Sequence(lambda n: f"invited{n}@clinic.example.org")
+    token_sha256 = factory.Sequence(lambda n: f"{n:064x}")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=14))
+
+
+def invitation_with_token(**fields: Any) -> tuple[ClinicInvitation, str]:
+    """An open invitation and the token of its link (what the mail carries)."""
+    import uuid
+
+    from trainers.clinics import invitation_token, token_sha256
+
+    public_id = uuid.uuid4()
+    token = invitation_token(public_id)
+    invitation = ClinicInvitationFactory.create(
+        public_id=public_id, token_sha256=token_sha256(token), **fields
+    )
+    return invitation, token

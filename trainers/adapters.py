@@ -12,14 +12,17 @@ from rehabpath.models import User
 
 class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request: HttpRequest, user: User, form: Form, commit: bool = True) -> Any:
-        """Everyone who signs up is a trainer; other roles are granted by programme staff."""
+        """Everyone who signs up is a trainer, but for someone a clinic invited as its admin
+        (they came for the clinic); other roles are granted by programme staff."""
         user = super().save_user(request, user, form, commit=False)
         user.name = form.cleaned_data["name"].strip()
         if commit:
             user.save()
+            from trainers.clinics import signs_up_as_clinic_admin
             from trainers.models import TrainerProfile
 
-            TrainerProfile.objects.get_or_create(user=user)
+            if not signs_up_as_clinic_admin(user.email):
+                TrainerProfile.objects.get_or_create(user=user)
         return user
 
     def render_mail(

@@ -21,8 +21,24 @@ class TrainersConfig(AppConfig):
 
 def _register_audit_actions() -> None:
     from rehabpath.audit import register_audit_action
-    from trainers.models import TrainerProfile
+    from trainers.models import Clinic, ClinicInvitation, ClinicShare, TrainerProfile
 
     # trainers.services.trainer_suspend / trainer_reinstate.
     register_audit_action("trainer.suspend", "Trainer suspended", target=TrainerProfile)
     register_audit_action("trainer.reinstate", "Trainer reinstated", target=TrainerProfile)
+
+    # trainers.clinics: clinics, their admins' invitations and memberships, trainers' sharing.
+    register_audit_action("clinic.create", "Clinic added", target=Clinic)
+    register_audit_action("clinic.update", "Clinic changed", target=Clinic)
+    register_audit_action(
+        "clinic_invitation.create", "Clinic admin invited", target=ClinicInvitation
+    )
+    register_audit_action(
+        "clinic_invitation.revoke", "Clinic admin invitation revoked", target=ClinicInvitation
+    )
+    register_audit_action(
+        "clinic_invitation.accept", "Clinic admin invitation accepted", target=ClinicInvitation
+    )
+    register_audit_action("clinic_membership.remove", "Clinic admin removed", target=Clinic)
+    register_audit_action("clinic_share.start", "Trainer started sharing", target=ClinicShare)
+    register_audit_action("clinic_share.stop", "Trainer stopped sharing", target=ClinicShare)

@@ -5,13 +5,20 @@ from typing import Any
 from django.db.models import Count, Q
 
 from rehabpath.models import User
-from trainers.models import TrainerProfile, VerificationStatus
+from trainers.models import Clinic, TrainerProfile, VerificationStatus
 from trainers.records import record_kinds
 
 
 def clinic_admin_panel(user: User) -> dict[str, Any]:
-    clinics = [m.clinic for m in user.clinic_memberships.select_related("clinic")]
-    return {"clinics": clinics}
+    """The clinics the admin administers, each with the number of trainers sharing now."""
+    clinics = (
+        Clinic.objects.filter(memberships__user=user)
+        .annotate(
+            shared_count=Count("shares", filter=Q(shares__ended_at__isnull=True), distinct=True)
+        )
+        .order_by("name")
+    )
+    return {"clinics": list(clinics)}
 
 
 def staff_panel(user: User) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """The mails trainers get about their records and accounts (sent once, through the ledger)."""
 
+import uuid
 from urllib.parse import quote
 
 from allauth.account import app_settings as account_settings
@@ -8,9 +9,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from rehabpath.formats import day_label
 from rehabpath.mail import context_builder, mail_enqueue
 from rehabpath.models import MailDelivery, User
-from trainers.models import TrainerProfile, VerifiableRecord
+from trainers.models import ClinicInvitation, TrainerProfile, VerifiableRecord
 from trainers.records import kind_of
 
 
@@ -71,3 +73,34 @@ def _claim_context(delivery: MailDelivery) -> dict[str, str]:
     key = f"{user_pk_to_url_str(user)}-{token}"
     path = reverse("trainers:account_claim", kwargs={"uidb36": "UID", "key": "KEY"})
     return {"claim_url": settings.SITE_URL + path.replace("UID-KEY", quote(key))}
+
+
+def mail_clinic_invitation(*, invitation: ClinicInvitation) -> None:
+    """Invite someone to be an admin of a clinic; one mail per invitation.
+
+    To their account when they have one (the mail greets them by name), else to the address.
+    The link is built at send time: the ledger never holds the token.
+    """
+    inviter = invitation.invited_by
+    mail_enqueue(
+        recipient=User.objects.filter(email__iexact=invitation.email).first(),
+        address=invitation.email,
+        subject_key=f"clinic_invitation:{invitation.public_id}",
+        template="clinic_invitation",
+        context={
+            "invitation": str(invitation.public_id),
+            "clinic_name": invitation.clinic.name,
+            "clinic_city": invitation.clinic.city,
+            "invited_by": (inviter.name or inviter.email) if inviter else "Programme staff",
+            "expires_on": day_label(timezone.localdate(invitation.expires_at)),
+        },
+    )
+
+
+@context_builder("clinic_invitation")
+def _invitation_context(delivery: MailDelivery) -> dict[str, str]:
+    from trainers.clinics import invitation_token  # services import this module
+
+    public_id = uuid.UUID(delivery.context["invitation"])
+    path = reverse("programme:invitation_accept", kwargs={"token": invitation_token(public_id)})
+    return {"accept_url": settings.SITE_URL + path}

@@ -45,3 +45,15 @@ def get_shared_trainer(clinic: Clinic, public_id: uuid.UUID) -> TrainerProfile:
     if trainer is None:
         raise Http404("No such trainer.")
     return trainer
+
+
+def get_own_share(trainer: TrainerProfile, public_id: uuid.UUID) -> ClinicShare:
+    """One of `trainer`'s own shares (open or stopped); anyone else's is a 404."""
+    share = (
+        ClinicShare.objects.select_related("clinic", "trainer__user")
+        .filter(trainer=trainer, public_id=public_id)
+        .first()
+    )
+    if share is None:
+        raise Http404("No such share.")
+    return share
