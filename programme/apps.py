@@ -13,6 +13,7 @@ class ProgrammeConfig(AppConfig):
         register_panel(Role.TRAINER, "rehabpath/panels/trainer.html", trainer_panel)
         _register_audit_actions()
         _register_pathway()
+        _register_api_audit_actions()
 
 
 def _register_pathway() -> None:
@@ -30,3 +31,11 @@ def _register_audit_actions() -> None:
     # A whole import's target is the uploaded file ("trainers.import"), not a model.
     register_audit_action("trainers.import", "Trainers imported from a CSV file")
     register_audit_action("trainer.create", "Trainer added by an import", target=TrainerProfile)
+
+
+def _register_api_audit_actions() -> None:
+    from programme.models import ApiToken
+    from rehabpath.audit import register_audit_action
+
+    register_audit_action("api_token.create", "Clinic API token created", target=ApiToken)
+    register_audit_action("api_token.revoke", "Clinic API token revoked", target=ApiToken)

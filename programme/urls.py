@@ -1,5 +1,6 @@
 from django.urls import URLPattern, path
 
+from programme.api import urls as api_urls
 from programme.clinics import urls as clinics_urls
 from programme.compliance import urls as compliance_urls
 from programme.directory import urls as directory_urls
@@ -28,3 +29,4 @@ urlpatterns += pathway_urls.urlpatterns
 urlpatterns += clinics_urls.urlpatterns
 urlpatterns += eligibility_urls.urlpatterns
 urlpatterns += compliance_urls.urlpatterns
+urlpatterns += api_urls.urlpatterns

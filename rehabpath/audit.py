@@ -34,7 +34,7 @@ class Actor:
         user = user or request.user  # type: ignore[assignment]  # request.user: User | Anonymous
         if not isinstance(user, User) or not user.is_authenticated:
             raise PermissionDenied("Sign in to make changes.")
-        return cls(ActorKind.USER, user=user, ip_address=_client_ip(request))
+        return cls(ActorKind.USER, user=user, ip_address=client_ip(request))
 
     @classmethod
     def for_user(cls, user: User, *, ip_address: str | None = None) -> "Actor":
@@ -66,7 +66,7 @@ class Actor:
         return email
 
 
-def _client_ip(request: HttpRequest | None) -> str | None:
+def client_ip(request: HttpRequest | None) -> str | None:
     """The client's address as allauth's rate limits see it (TRUSTED_PROXY_COUNT aware)."""
     if request is None:
         return None

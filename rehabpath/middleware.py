@@ -17,7 +17,8 @@ from rehabpath.models import User
 from rehabpath.roles import PRIVILEGED_ROLES, has_second_factor, roles_of
 
 # Paths a user without MFA can still reach: setting MFA up, signing out, health, assets.
-ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/livez", "/verify/")
+# The API (/api/v1/) reads no session: its tokens are its authentication.
+ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/livez", "/verify/", "/api/v1/")
 # How often a signed-in session's "last seen" (and address, browser) is written.
 ACTIVITY_INTERVAL_SECONDS = 5 * 60
 

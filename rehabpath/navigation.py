@@ -41,6 +41,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Meetings", "mentorship:meetings", frozenset({Role.TRAINER, Role.MENTOR})),
     # The clinic admin's clinics (and, under /clinic/, each one's roster).
     NavItem("Clinic", "programme:clinic_home", frozenset({Role.CLINIC_ADMIN})),
+    NavItem("API tokens", "programme:api_token_clinics", frozenset({Role.CLINIC_ADMIN})),
     NavItem("Trainers", "programme:trainer_directory", frozenset({Role.STAFF})),
     NavItem("Verification", "trainers:verification_queue", frozenset({Role.STAFF})),
     NavItem("Mentoring", "mentorship:mentoring", frozenset({Role.STAFF})),

@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    # django-ninja (the clinics' API): listed for its templates and the Swagger UI it ships,
+    # so that the API's docs page loads them from our static files, not from a CDN.
+    "ninja",
     "rehabpath",
     "trainers",
     "qualifications",
@@ -377,3 +380,7 @@ LOGGING = {
 DBS_RECHECK_MONTHS = env.int("DBS_RECHECK_MONTHS", default=36)
 # The pathway's own figures (supervised sessions per complexity level, CPD hours, ...) are
 # rule data that programme staff edit at /staff/pathway/ (programme.models.PathwayRules).
+
+# --- The clinics' API (/api/v1/) ------------------------------------------------------------
+# Requests one API token may make a minute (counted in the cache, across web processes).
+API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=120)

@@ -16,6 +16,8 @@ urlpatterns = [
     path("trainers/", include("trainers.urls")),
     path("qualifications/", include("qualifications.urls")),
     path("", include("programme.urls")),
+    # The clinics' JSON API; a string, as the core imports no app.
+    path("api/v1/", include("programme.api.site_urls")),
     path("", include("mentorship.urls")),
     # The admin login goes through allauth (same rate limits, same MFA): this route comes
     # before the admin's own and takes its URL, so "admin:login" reaches it too.
