@@ -27,8 +27,8 @@ SCHEME = "rp"
 PREFIX_ALPHABET = string.ascii_lowercase + string.digits
 PREFIX_LENGTH = 8
 SECRET_BYTES = 32  # 256 bits of randomness after the prefix
-# token_urlsafe(32) gives 43 characters; accept longer ones in case the size grows.
-SECRET_FORMAT = re.compile(r"^rp_([a-z0-9]{8})_([A-Za-z0-9_-]{43,128})$")
+# token_urlsafe(32) gives 43 characters; the digest decides, the shape only spares a query.
+SECRET_FORMAT = re.compile(r"^rp_([a-z0-9]{8})_([A-Za-z0-9_-]{32,128})$")
 NAME_MAX_LENGTH = ApiToken._meta.get_field("name").max_length or 100
 
 
