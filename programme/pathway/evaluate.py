@@ -38,11 +38,13 @@ Decisions where the issue and the design are silent:
   trainer and shared by every area.
 """
 
+import calendar
 import datetime as dt
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -86,13 +88,23 @@ KIND_WORDS = {
 }
 
 
-# --- Dates -------------------------------------------------------------------------------
+# --- Dates and numbers in words (cached: a roster writes the same few thousand) -------------
+
+# The project writes one language; day_label's own cache asks for the active one every call.
+_day = lru_cache(maxsize=8192)(day_label)
+_num = lru_cache(maxsize=4096)(fmt_number)
 
 
 def month_end(day: dt.date) -> dt.date:
-    return (day.replace(day=1) + relativedelta(months=1)) - dt.timedelta(days=1)
+    return dt.date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
 
 
+@lru_cache(maxsize=8192)
+def months_before(day: dt.date, months: int) -> dt.date:
+    return day - relativedelta(months=months)
+
+
+@lru_cache(maxsize=8192)
 def last_counting_day(activity_date: dt.date, months: int) -> dt.date:
     """The last day D on which an activity dated `activity_date` lies in (D - months, D].
 
@@ -122,6 +134,7 @@ class _Context:
     on: dt.date
     cpd_rules: Rules
     expiring_by: dt.date  # a holds_until on or before this day reads "expiring"
+    cpd_by_area: dict[int, list[CPDFact]]  # activities dated by the day, by area tagged
 
 
 def _met(
@@ -185,9 +198,9 @@ class _Record:
 
 def _evidence_of(record: _Record, start_word: str) -> Evidence:
     if record.expires_on is None:
-        text = f"{start_word} {day_label(record.starts_on)}, does not expire"
+        text = f"{start_word} {_day(record.starts_on)}, does not expire"
     else:
-        text = f"expires {day_label(record.expires_on)}"
+        text = f"expires {_day(record.expires_on)}"
     return Evidence(
         kind=record.kind,
         label=record.label,
@@ -228,7 +241,7 @@ def _records_result(
             if best.expires_on is None:
                 until = ", with no expiry"
             else:
-                until = f" until {day_label(best.expires_on)}"
+                until = f" until {_day(best.expires_on)}"
             return _met(
                 ctx,
                 requirement,
@@ -236,7 +249,7 @@ def _records_result(
                 reason=f"Verified {best.label}, current{until}",
                 evidence=(_evidence_of(best, start_word),),
                 holds_until=best.expires_on,
-                renew=f"Upload your renewed {noun} before {day_label(best.expires_on)}.",
+                renew=f"Upload your renewed {noun} before {_day(best.expires_on)}.",
             )
     if stand_in is not None:
         return stand_in
@@ -271,9 +284,9 @@ def _why_not(
         r = min(future, key=lambda r: r.starts_on)
         return _unmet(
             requirement,
-            explanation=f"Your {r.label} only starts on {day_label(r.starts_on)}.",
-            next_step=f"Upload a {noun} that covers {day_label(on)}.",
-            reason=f"{r.label} not in force until {day_label(r.starts_on)}",
+            explanation=f"Your {r.label} only starts on {_day(r.starts_on)}.",
+            next_step=f"Upload a {noun} that covers {_day(on)}.",
+            reason=f"{r.label} not in force until {_day(r.starts_on)}",
         )
     expired = [r for r in fitting if r.status != REJECTED and lapsed(r)]
     if expired:
@@ -281,9 +294,9 @@ def _why_not(
         assert r.expires_on is not None  # noqa: S101 - lapsed() says so
         return _unmet(
             requirement,
-            explanation=f"Your {r.label} expired on {day_label(r.expires_on)}.",
+            explanation=f"Your {r.label} expired on {_day(r.expires_on)}.",
             next_step=f"Upload your renewed {noun}.",
-            reason=f"{r.label} expired on {day_label(r.expires_on)}",
+            reason=f"{r.label} expired on {_day(r.expires_on)}",
         )
     rejected = [r for r in fitting if r.status == REJECTED]
     if rejected:
@@ -303,6 +316,14 @@ def _why_not(
             next_step=missing_step or f"Upload your {noun}.",
             reason=f"No verified {noun}",
         )
+    return _none_on_record(requirement, noun, missing_step)
+
+
+# The answers that depend on nothing of the trainer's (nothing on record) are the same for
+# every trainer without it: made once, shared (results are immutable). Most of a roster's
+# area-by-area answers are of this kind.
+@lru_cache(maxsize=1024)
+def _none_on_record(requirement: Requirement, noun: str, missing_step: str) -> RequirementResult:
     return _unmet(
         requirement,
         explanation=f"There is no {noun} on your record.",
@@ -357,6 +378,8 @@ def _qualification(ctx: _Context, requirement: Requirement, area: Area | None) -
     if requirement.or_mentor_assignment and area is not None:
         stand_in = _assignment_stand_in(ctx, requirement, area)
         missing_step = f"Upload your {noun}, or ask programme staff for a mentor for {area.name}."
+    if not records and stand_in is None:
+        return _none_on_record(requirement, noun, missing_step)
     return _records_result(
         ctx,
         requirement,
@@ -386,9 +409,7 @@ def _assignment_evidence(a: AssignmentFact) -> Evidence:
         label=f"Mentor assignment with {a.mentor_name}",
         public_id=a.public_id,
         date=a.ends_on or a.starts_on,
-        date_label=(
-            f"ends {day_label(a.ends_on)}" if a.ends_on else f"since {day_label(a.starts_on)}"
-        ),
+        date_label=(f"ends {_day(a.ends_on)}" if a.ends_on else f"since {_day(a.starts_on)}"),
     )
 
 
@@ -398,7 +419,7 @@ def _assignment_stand_in(
     a = assignment_for(ctx.facts, area, ctx.on)
     if a is None:
         return None
-    until = f" until {day_label(a.ends_on)}" if a.ends_on else ""
+    until = f" until {_day(a.ends_on)}" if a.ends_on else ""
     return _met(
         ctx,
         requirement,
@@ -407,7 +428,7 @@ def _assignment_stand_in(
         evidence=(_assignment_evidence(a),),
         holds_until=a.ends_on,
         renew=(
-            f"Your mentor assignment ends on {day_label(a.ends_on)}: ask programme staff to "
+            f"Your mentor assignment ends on {_day(a.ends_on)}: ask programme staff to "
             f"extend it, or upload a neuro specialist qualification covering {area.name}."
         ),
     )
@@ -461,16 +482,21 @@ def _dbs(ctx: _Context, requirement: Requirement) -> RequirementResult:
 
 
 def _year_points(
-    cpd: Iterable[CPDFact], year: CPDYear, on: dt.date, rules: Rules
+    facts: TrainerFacts, year: CPDYear, on: dt.date, rules: Rules
 ) -> tuple[Decimal, Decimal]:
     """(points, endorsed points) of the activities in `year` dated by `on`."""
     endorsed = other = ZERO
-    for a in cpd:
-        if year.start <= a.date <= year.end and a.date <= on:
-            if a.endorsed:
-                endorsed += a.hours
-            else:
-                other += a.hours
+    if facts.cpd_years is not None:
+        for total in facts.cpd_years:
+            if total.start == year.start:
+                endorsed, other = total.endorsed_hours, total.other_hours
+    else:
+        for a in facts.cpd:
+            if year.start <= a.date <= year.end and a.date <= on:
+                if a.endorsed:
+                    endorsed += a.hours
+                else:
+                    other += a.hours
     endorsed_points = rules.points_for(endorsed, True)
     return endorsed_points + rules.points_for(other, False), endorsed_points
 
@@ -480,15 +506,12 @@ def _cpd_current(ctx: _Context, requirement: Requirement) -> RequirementResult:
     anchor = facts.cpd_year_start
     current = cpd_year_containing(anchor, on)
     following_end = current.following(anchor).end
-    points, endorsed = _year_points(facts.cpd, current, on, rules)
+    points, endorsed = _year_points(facts, current, on, rules)
     current_met = points >= rules.points_target and endorsed >= rules.endorsed_points_min
-    target = (
-        f"{fmt_number(rules.points_target)} points "
-        f"({fmt_number(rules.endorsed_points_min)} endorsed)"
-    )
-    so_far = f"{fmt_number(points)} points so far, {fmt_number(endorsed)} endorsed"
+    target = f"{_num(rules.points_target)} points ({_num(rules.endorsed_points_min)} endorsed)"
+    so_far = f"{_num(points)} points so far, {_num(endorsed)} endorsed"
     holds_until = following_end if current_met else current.end
-    renew = f"Reach {target} by {day_label(current.end)}: you have {so_far}."
+    renew = f"Reach {target} by {_day(current.end)}: you have {so_far}."
     first_year = cpd_year_containing(anchor, anchor)
     if current.start <= first_year.start:
         return _met(
@@ -504,13 +527,13 @@ def _cpd_current(ctx: _Context, requirement: Requirement) -> RequirementResult:
             renew=renew,
         )
     last = cpd_year_containing(anchor, current.start - dt.timedelta(days=1))
-    last_points, last_endorsed = _year_points(facts.cpd, last, on, rules)
+    last_points, last_endorsed = _year_points(facts, last, on, rules)
     evidence = (
         Evidence(
             kind=EvidenceKind.CPD,
             label=f"CPD year {last.label}",
             date=last.end,
-            date_label=(f"{fmt_number(last_points)} points, {fmt_number(last_endorsed)} endorsed"),
+            date_label=(f"{_num(last_points)} points, {_num(last_endorsed)} endorsed"),
         ),
     )
     if last_points >= rules.points_target and last_endorsed >= rules.endorsed_points_min:
@@ -518,8 +541,8 @@ def _cpd_current(ctx: _Context, requirement: Requirement) -> RequirementResult:
             ctx,
             requirement,
             explanation=(
-                f"Your last CPD year ({last.label}) met the target: {fmt_number(last_points)} "
-                f"points, {fmt_number(last_endorsed)} endorsed. This year: {so_far}."
+                f"Your last CPD year ({last.label}) met the target: {_num(last_points)} "
+                f"points, {_num(last_endorsed)} endorsed. This year: {so_far}."
             ),
             reason=f"CPD target met in the CPD year {last.label}",
             evidence=evidence,
@@ -529,12 +552,10 @@ def _cpd_current(ctx: _Context, requirement: Requirement) -> RequirementResult:
     return _unmet(
         requirement,
         explanation=(
-            f"Your last CPD year ({last.label}) ended with {fmt_number(last_points)} points, "
-            f"{fmt_number(last_endorsed)} endorsed; the target is {target}."
+            f"Your last CPD year ({last.label}) ended with {_num(last_points)} points, "
+            f"{_num(last_endorsed)} endorsed; the target is {target}."
         ),
-        next_step=(
-            f"Reach {target} in this CPD year, by {day_label(current.end)}: you have {so_far}."
-        ),
+        next_step=(f"Reach {target} in this CPD year, by {_day(current.end)}: you have {so_far}."),
         reason=f"CPD target not met in the CPD year {last.label}",
         evidence=evidence,
     )
@@ -542,23 +563,37 @@ def _cpd_current(ctx: _Context, requirement: Requirement) -> RequirementResult:
 
 def _cpd_area_hours(ctx: _Context, requirement: Requirement, area: Area) -> RequirementResult:
     on, months, target = ctx.on, requirement.months, requirement.hours
-    start = on - relativedelta(months=months)  # exclusive
-    counted = [a for a in ctx.facts.cpd if start < a.date <= on and area.id in a.area_ids]
+    start = months_before(on, months)  # exclusive
+    counted = [a for a in ctx.cpd_by_area.get(area.id, ()) if start < a.date]
+    if not counted and target > 0:
+        return _no_cpd_hours(requirement, area)
+    return _cpd_hours_result(ctx, requirement, area, counted)
+
+
+@lru_cache(maxsize=1024)
+def _no_cpd_hours(requirement: Requirement, area: Area) -> RequirementResult:
+    return _cpd_hours_result(None, requirement, area, [])
+
+
+def _cpd_hours_result(
+    ctx: _Context | None, requirement: Requirement, area: Area, counted: list[CPDFact]
+) -> RequirementResult:
+    months, target = requirement.months, requirement.hours
     total = sum((a.hours for a in counted), ZERO)
     window = f"the last {months} months" if months != 1 else "the last month"
     evidence = tuple(
         Evidence(
             kind=EvidenceKind.CPD,
-            label=f"{fmt_number(a.hours)} hours of CPD",
+            label=f"{_num(a.hours)} hours of CPD",
             public_id=a.public_id,
             date=a.date,
-            date_label=day_label(a.date),
+            date_label=_day(a.date),
         )
         for a in sorted(counted, key=lambda a: a.date, reverse=True)
     )
-    have = f"{fmt_number(total)} of {fmt_number(target)} hours"
+    have = f"{_num(total)} of {_num(target)} hours"
     if total < target:
-        missing = fmt_number(target - total)
+        missing = _num(target - total)
         return _unmet(
             requirement,
             explanation=f"You have {have} of CPD about {area.name} in {window}.",
@@ -582,14 +617,14 @@ def _cpd_area_hours(ctx: _Context, requirement: Requirement, area: Area) -> Requ
     if holds_until is not None:
         left = sum((h for d, h in ages if d > holds_until), ZERO)
         renew = (
-            f"Log {fmt_number(target - left)} more hours of CPD about {area.name} by "
-            f"{day_label(holds_until)}."
+            f"Log {_num(target - left)} more hours of CPD about {area.name} by {_day(holds_until)}."
         )
+    assert ctx is not None  # noqa: S101 - only the unmet answer is shared without one
     return _met(
         ctx,
         requirement,
         explanation=f"You have {have} of CPD about {area.name} in {window}.",
-        reason=f"{fmt_number(total)} hours of CPD about {area.name} in {window}",
+        reason=f"{_num(total)} hours of CPD about {area.name} in {window}",
         evidence=evidence,
         holds_until=holds_until,
         renew=renew,
@@ -599,7 +634,13 @@ def _cpd_area_hours(ctx: _Context, requirement: Requirement, area: Area) -> Requ
 # --- Supervised practice -------------------------------------------------------------------
 
 
-def _sessions(ctx: _Context, requirement: Requirement, progress: AreaProgress) -> RequirementResult:
+@lru_cache(maxsize=1024)
+def _no_sessions(requirement: Requirement, area: Area) -> RequirementResult:
+    (progress,) = supervised_progress([area], (), Requirements(requirement.per_level))
+    return _sessions(requirement, progress)
+
+
+def _sessions(requirement: Requirement, progress: AreaProgress) -> RequirementResult:
     area = progress.area
     details = " ".join(level.explanation for level in progress.levels)
     evidence = (
@@ -609,13 +650,13 @@ def _sessions(ctx: _Context, requirement: Requirement, progress: AreaProgress) -
         ),
     )
     if progress.met:
-        return _met(
-            ctx,
-            requirement,
+        # Signed-off sessions never lapse: met with no end (no context needed).
+        return RequirementResult(
+            requirement=requirement,
+            outcome=Outcome.MET,
             explanation=f"Every level is signed off in {area.name}. {details}",
             reason=f"Supervised sessions in {area.name} signed off at every level",
             evidence=evidence,
-            holds_until=None,
         )
     missing = [f"{lv.remaining} at level {lv.level}" for lv in progress.levels if not lv.met]
     listed = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} and {missing[-1]}"
@@ -633,10 +674,11 @@ def _sessions(ctx: _Context, requirement: Requirement, progress: AreaProgress) -
     )
 
 
-def _month_starts_back(on: dt.date, months: int) -> list[dt.date]:
+@lru_cache(maxsize=1024)
+def _month_starts_back(on: dt.date, months: int) -> tuple[dt.date, ...]:
     """The first days of the `months` calendar months before the one containing `on`."""
     first = on.replace(day=1)
-    return [first - relativedelta(months=n) for n in range(months, 0, -1)]
+    return tuple(first - relativedelta(months=n) for n in range(months, 0, -1))
 
 
 def _meetings(ctx: _Context, requirement: Requirement) -> RequirementResult:
@@ -673,7 +715,7 @@ def _meetings(ctx: _Context, requirement: Requirement) -> RequirementResult:
             label="Supervision meeting",
             public_id=m.public_id,
             date=m.date,
-            date_label=day_label(m.date),
+            date_label=_day(m.date),
         )
         for m in shown
     )
@@ -691,7 +733,7 @@ def _meetings(ctx: _Context, requirement: Requirement) -> RequirementResult:
             next_step=(
                 f"Record the meetings you held with {a.mentor_name} in {names} and ask them to "
                 f"confirm; a missed month stops counting against you after "
-                f"{day_label(clears)}. Keep meeting every month."
+                f"{_day(clears)}. Keep meeting every month."
             ),
             reason=f"Supervision meetings missed in {names}",
             evidence=evidence,
@@ -720,24 +762,21 @@ def _meetings(ctx: _Context, requirement: Requirement) -> RequirementResult:
         reason=f"Supervision meetings monthly with mentor {a.mentor_name}",
         evidence=evidence,
         holds_until=holds,
-        renew=(
-            f"Hold {needed} with {a.mentor_name} by {day_label(until)} and ask them to confirm it."
-        ),
+        renew=(f"Hold {needed} with {a.mentor_name} by {_day(until)} and ask them to confirm it."),
         outcome=Outcome.EXPIRING,
     )
 
 
-def _meetings_done(ctx: _Context, requirement: Requirement, area: Area) -> RequirementResult:
-    return _met(
-        ctx,
-        requirement,
+@lru_cache(maxsize=1024)
+def _meetings_done(requirement: Requirement, area: Area) -> RequirementResult:
+    return RequirementResult(
+        requirement=requirement,
+        outcome=Outcome.MET,
         explanation=(
             f"Your supervised practice in {area.name} is complete: monthly supervision "
             "meetings are no longer asked for."
         ),
         reason=f"Supervised practice in {area.name} complete",
-        evidence=(),
-        holds_until=None,
     )
 
 
@@ -747,19 +786,21 @@ def _meetings_done(ctx: _Context, requirement: Requirement, area: Area) -> Requi
 def _scope(ctx: _Context, requirement: Requirement, area: Area | None) -> RequirementResult:
     on = ctx.on
     holding = [d for d in ctx.facts.declarations if d.signed_on <= on <= d.valid_until]
+    if not holding:
+        return _no_scope(requirement, area)
     covering = [
         d for d in holding if not requirement.covers_area or area is None or area.id in d.area_ids
     ]
     for_area = f" covering {area.name}" if requirement.covers_area and area else ""
     if covering:
         best = max(covering, key=lambda d: (d.valid_until, d.signed_on))
-        until = day_label(best.valid_until)
+        until = _day(best.valid_until)
         return _met(
             ctx,
             requirement,
             explanation=(
                 f"Your scope of practice declaration (version {best.statement_version}, signed "
-                f"{day_label(best.signed_on)}){for_area} holds until {until}."
+                f"{_day(best.signed_on)}){for_area} holds until {until}."
             ),
             reason=f"Scope of practice declaration{for_area} holds until {until}",
             evidence=(
@@ -784,6 +825,11 @@ def _scope(ctx: _Context, requirement: Requirement, area: Area | None) -> Requir
             ),
             reason=f"Scope of practice declaration does not include {area.name}",
         )
+    return _no_scope(requirement, area)
+
+
+@lru_cache(maxsize=1024)
+def _no_scope(requirement: Requirement, area: Area | None) -> RequirementResult:
     including = f", including {area.name}" if requirement.covers_area and area else ""
     return _unmet(
         requirement,
@@ -832,39 +878,61 @@ def evaluate(
 ) -> PathwayResult:
     """The trainer's pathway in every area given (in that order) on the day `on`."""
     definition = rules.definition
+    cpd_by_area: dict[int, list[CPDFact]] = {}
+    for activity in facts.cpd:
+        if activity.date <= on:
+            for area_id in activity.area_ids:
+                cpd_by_area.setdefault(area_id, []).append(activity)
     ctx = _Context(
         facts=facts,
         definition=definition,
         on=on,
         cpd_rules=cpd_rules,
         expiring_by=on + dt.timedelta(days=definition.expiring_within_days),
+        cpd_by_area=cpd_by_area,
     )
     shared = {r.key: _once(ctx, r) for r in definition.all_requirements() if not _area_dependent(r)}
-    sessions_rules = {
-        r.key: Requirements(r.per_level)
-        for r in definition.all_requirements()
-        if r.kind == Kind.SUPERVISED_SESSIONS
-    }
+    sessions_rules = [
+        r for r in definition.all_requirements() if r.kind == Kind.SUPERVISED_SESSIONS
+    ]
+    # Progress only where there are sessions: an area without any shares one answer with every
+    # trainer without any (`_no_sessions`).
+    session_areas = {c.area_id for c in facts.sessions}
+    with_sessions = [a for a in areas if a.id in session_areas]
     progress = {
-        key: {p.area.id: p for p in supervised_progress(areas, facts.sessions, reqs)}
-        for key, reqs in sessions_rules.items()
+        r.key: {
+            p.area.id: p
+            for p in supervised_progress(with_sessions, facts.sessions, Requirements(r.per_level))
+        }
+        for r in sessions_rules
     }
-    # Supervised practice is over for an area once every sessions requirement is met there.
-    done_rules = list(progress.values())
+    session_results: dict[tuple[str, int], RequirementResult] = {}
+
+    def sessions_result(requirement: Requirement, area: Area) -> RequirementResult:
+        key = (requirement.key, area.id)
+        if key not in session_results:
+            found = progress[requirement.key].get(area.id)
+            session_results[key] = (
+                _sessions(requirement, found)
+                if found is not None
+                else _no_sessions(requirement, area)
+            )
+        return session_results[key]
 
     def practice_done(area: Area) -> bool:
-        return bool(done_rules) and all(p[area.id].met for p in done_rules)
+        """Supervised practice is over for an area once every sessions requirement is met."""
+        return bool(sessions_rules) and all(sessions_result(r, area).met for r in sessions_rules)
 
     evaluators: dict[Kind, Callable[[Requirement, Area], RequirementResult]] = {
         Kind.QUALIFICATION: lambda r, area: _qualification(ctx, r, area),
         Kind.SCOPE_DECLARATION: lambda r, area: _scope(ctx, r, area),
         Kind.CPD_AREA_HOURS: lambda r, area: _cpd_area_hours(ctx, r, area),
-        Kind.SUPERVISED_SESSIONS: lambda r, area: _sessions(ctx, r, progress[r.key][area.id]),
+        Kind.SUPERVISED_SESSIONS: sessions_result,
     }
 
     def result(requirement: Requirement, area: Area) -> RequirementResult:
         if requirement.kind == Kind.SUPERVISION_MEETINGS and practice_done(area):
-            return _meetings_done(ctx, requirement, area)
+            return _meetings_done(requirement, area)
         if requirement.key in shared:
             return shared[requirement.key]
         return evaluators[requirement.kind](requirement, area)

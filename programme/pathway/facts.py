@@ -19,6 +19,7 @@ __all__ = [
     "Area",
     "AssignmentFact",
     "CPDFact",
+    "CPDYearTotal",
     "DeclarationFact",
     "MeetingFact",
     "QualificationFact",
@@ -64,6 +65,16 @@ class CPDFact:
 
 
 @dataclass(frozen=True)
+class CPDYearTotal:
+    """The hours of one CPD year up to the day evaluated, summed (by the loader)."""
+
+    start: dt.date
+    end: dt.date
+    endorsed_hours: Decimal
+    other_hours: Decimal
+
+
+@dataclass(frozen=True)
 class AssignmentFact:
     """A mentor assignment in force on the day evaluated."""
 
@@ -103,9 +114,13 @@ class TrainerFacts:
     qualifications: tuple[QualificationFact, ...] = ()
     insurances: tuple[RecordFact, ...] = ()
     dbs_checks: tuple[RecordFact, ...] = ()
-    # The activities from the start of the last complete CPD year (or of the CPD-hours window,
-    # if earlier) up to the day evaluated.
+    # CPD activities up to the day evaluated. Made by hand (tests): every activity from the
+    # start of the last complete CPD year (or of the CPD-hours window, if earlier), and
+    # `cpd_years` None. From the loader: only those tagged with a condition area in the
+    # CPD-hours window, with `cpd_years` holding the sums of the current and last complete
+    # CPD years (a roster would otherwise carry tens of thousands of activities to sum).
     cpd: tuple[CPDFact, ...] = ()
+    cpd_years: tuple[CPDYearTotal, ...] | None = None
     # Supervised sessions by area, level and status (drafts left out).
     sessions: tuple[SessionCount, ...] = ()
     # Confirmed meetings from the start of the look-back up to the day evaluated.

@@ -17,12 +17,16 @@ Measured on PostgreSQL: see the figures at the end of this docstring.
 """
 
 import datetime as dt
+import uuid
 from collections import defaultdict
 from collections.abc import Sequence
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, F, Lookup
 
 from mentorship.access import current_assignments
 from mentorship.models import (
@@ -36,6 +40,7 @@ from programme.pathway.facts import (
     Area,
     AssignmentFact,
     CPDFact,
+    CPDYearTotal,
     DeclarationFact,
     MeetingFact,
     QualificationFact,
@@ -51,7 +56,10 @@ from qualifications.models import (
     TrainerQualification,
 )
 from qualifications.rules import qualification_expiry
+from qualifications.scoring import CPDYear, cpd_year_containing
 from trainers.models import DBSCheck, Insurance, TrainerProfile
+
+ZERO = Decimal("0")
 
 __all__ = ["QUERIES", "condition_areas", "load_facts", "loading_window"]
 
@@ -70,19 +78,40 @@ def condition_areas() -> list[Area]:
 
 
 def loading_window(definition: Definition, on: dt.date) -> tuple[dt.date, dt.date]:
-    """(first CPD day, first meeting day) the rules can read on `on`.
-
-    The last complete CPD year starts at most two years before the day; the hours window and
-    the meetings' look-back are the rules' own.
-    """
-    cpd_from = on - relativedelta(years=2)
+    """(the day before the CPD-hours window opens, the first day of the meetings' look-back)
+    for evaluating `on`: the rules' own windows, the longest of each."""
+    hours_from = on
     meetings_months = 0
     for r in definition.all_requirements():
         if r.kind == Kind.CPD_AREA_HOURS:
-            cpd_from = min(cpd_from, on - relativedelta(months=r.months))
+            hours_from = min(hours_from, on - relativedelta(months=r.months))
         elif r.kind == Kind.SUPERVISION_MEETINGS:
             meetings_months = max(meetings_months, r.months)
-    return cpd_from, on.replace(day=1) - relativedelta(months=meetings_months)
+    return hours_from, on.replace(day=1) - relativedelta(months=meetings_months)
+
+
+@lru_cache(maxsize=4096)
+def _two_years(anchor: dt.date, on: dt.date) -> tuple[CPDYear, CPDYear]:
+    """The last complete CPD year and the current one, for an anniversary `anchor`."""
+    current = cpd_year_containing(anchor, on)
+    return cpd_year_containing(anchor, current.start - dt.timedelta(days=1)), current
+
+
+class AnyOf(Lookup[Any]):
+    """`lhs = ANY(%s)` with the ids as one array parameter on PostgreSQL (a roster's thousand
+    ids as a thousand placeholders cost more to bind than the query takes); IN elsewhere."""
+
+    lookup_name = "any_of"  # used as an expression, never registered on a field
+    prepare_rhs = False
+
+    def get_prep_lookup(self) -> Any:
+        return list(self.rhs)
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        lhs, params = self.process_lhs(compiler, connection)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", (*params, self.rhs)
+        return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", (*params, *self.rhs)
 
 
 def _type_label(name: str, level: int | None) -> str:
@@ -101,11 +130,11 @@ def load_facts(
     ids = list(dict.fromkeys(trainer_ids))
     if not ids:
         return {}
-    cpd_from, meetings_from = loading_window(definition or DEFAULT_DEFINITION, on)
+    hours_from, meetings_from = loading_window(definition or DEFAULT_DEFINITION, on)
 
     # 1. The trainers.
     trainers = list(
-        TrainerProfile.objects.filter(pk__in=ids)
+        TrainerProfile.objects.filter(AnyOf(F("pk"), ids))
         .values_list("pk", "public_id", "user__name", "user__email", "status", "cpd_year_start")
         .order_by()
     )
@@ -114,7 +143,7 @@ def load_facts(
     type_areas: dict[int, set[int]] = defaultdict(set)
     for type_id, area_id in (
         QualificationType.condition_areas.through.objects.filter(
-            qualificationtype__awards__trainer_id__in=ids
+            AnyOf(F("qualificationtype__awards__trainer_id"), ids)
         )
         .values_list("qualificationtype_id", "conditionarea_id")
         .distinct()
@@ -134,7 +163,7 @@ def load_facts(
         awarded_on,
         expires_on,
     ) in (
-        TrainerQualification.objects.filter(trainer_id__in=ids)
+        TrainerQualification.objects.filter(AnyOf(F("trainer_id"), ids))
         .values_list(
             "trainer_id",
             "public_id",
@@ -165,7 +194,7 @@ def load_facts(
     # 4. Insurance.
     insurances: dict[int, list[RecordFact]] = defaultdict(list)
     for trainer_id, public_id, insurer, number, status, starts_on, expires_on in (
-        Insurance.objects.filter(trainer_id__in=ids)
+        Insurance.objects.filter(AnyOf(F("trainer_id"), ids))
         .values_list(
             "trainer_id",
             "public_id",
@@ -188,7 +217,7 @@ def load_facts(
     levels = dict(DBSCheck.Level.choices)
     dbs: dict[int, list[RecordFact]] = defaultdict(list)
     for trainer_id, public_id, dbs_level, number, status, issued_on, subscribed, consent in (
-        DBSCheck.objects.filter(trainer_id__in=ids)
+        DBSCheck.objects.filter(AnyOf(F("trainer_id"), ids))
         .values_list(
             "trainer_id",
             "public_id",
@@ -212,31 +241,52 @@ def load_facts(
             )
         )
 
-    # 6-7. CPD in the window, with its areas.
-    cpd_rows = CPDActivity.objects.filter(trainer_id__in=ids, date__gt=cpd_from, date__lte=on)
-    cpd_areas: dict[int, set[int]] = defaultdict(set)
-    for activity_id, area_id in (
-        CPDActivity.condition_areas.through.objects.filter(
-            cpdactivity__trainer_id__in=ids,
-            cpdactivity__date__gt=cpd_from,
-            cpdactivity__date__lte=on,
+    # 6. CPD points: the hours of each trainer's current and last complete CPD year, summed
+    # here from lean rows (the evaluator needs the sums, not the activities).
+    years = {pk: _two_years(anchor, on) for pk, *_rest, anchor in trainers}
+    totals: dict[tuple[int, dt.date], list[Decimal]] = {}
+    first_day = min(last.start for last, _current in years.values())
+    for trainer_id, day, hours, endorsed in (
+        CPDActivity.objects.filter(
+            AnyOf(F("trainer_id"), ids),
+            date__gte=first_day,
+            date__lte=on,
         )
-        .values_list("cpdactivity_id", "conditionarea_id")
+        .values_list("trainer_id", "date", "hours", "endorsed")
         .order_by()
     ):
-        cpd_areas[activity_id].add(area_id)
+        for year in years[trainer_id]:
+            if year.start <= day <= year.end:
+                sums = totals.setdefault((trainer_id, year.start), [ZERO, ZERO])
+                sums[0 if endorsed else 1] += hours
+    # 7. The activities tagged with a condition area in the CPD-hours window, one row per area.
     cpd: dict[int, list[CPDFact]] = defaultdict(list)
-    for activity_id, trainer_id, public_id, day, hours, endorsed in cpd_rows.values_list(
-        "pk", "trainer_id", "public_id", "date", "hours", "endorsed"
-    ).order_by():
-        cpd[trainer_id].append(
-            CPDFact(public_id, day, hours, endorsed, frozenset(cpd_areas.get(activity_id, ())))
+    tagged: dict[uuid.UUID, tuple[int, dt.date, Decimal, bool, set[int]]] = {}
+    for trainer_id, public_id, day, hours, endorsed, area_id in (
+        CPDActivity.condition_areas.through.objects.filter(
+            AnyOf(F("cpdactivity__trainer_id"), ids),
+            cpdactivity__date__gt=hours_from,
+            cpdactivity__date__lte=on,
         )
+        .values_list(
+            "cpdactivity__trainer_id",
+            "cpdactivity__public_id",
+            "cpdactivity__date",
+            "cpdactivity__hours",
+            "cpdactivity__endorsed",
+            "conditionarea_id",
+        )
+        .order_by()
+    ):
+        row = tagged.setdefault(public_id, (trainer_id, day, hours, endorsed, set()))
+        row[4].add(area_id)
+    for public_id, (trainer_id, day, hours, endorsed, area_ids) in tagged.items():
+        cpd[trainer_id].append(CPDFact(public_id, day, hours, endorsed, frozenset(area_ids)))
 
     # 8. Supervised sessions, counted (as mentorship.progress does).
     sessions: dict[int, list[SessionCount]] = defaultdict(list)
     for trainer_id, area_id, level, status, n in (
-        SupervisedSession.objects.filter(trainer_id__in=ids)
+        SupervisedSession.objects.filter(AnyOf(F("trainer_id"), ids))
         .exclude(status=SessionStatus.DRAFT)
         .values_list("trainer_id", "condition_area_id", "complexity", "status")
         .annotate(n=Count("id"))
@@ -248,7 +298,7 @@ def load_facts(
     meetings: dict[int, list[MeetingFact]] = defaultdict(list)
     for trainer_id, public_id, day in (
         SupervisionMeeting.objects.filter(
-            assignment__trainer_id__in=ids,
+            AnyOf(F("assignment__trainer_id"), ids),
             status=MeetingStatus.CONFIRMED,
             meeting_date__gte=meetings_from,
             meeting_date__lte=on,
@@ -263,7 +313,7 @@ def load_facts(
     focus: dict[int, set[int]] = defaultdict(set)
     rows = list(
         current_assignments(on)
-        .filter(trainer_id__in=ids)
+        .filter(AnyOf(F("trainer_id"), ids))
         .values_list(
             "pk",
             "trainer_id",
@@ -293,7 +343,7 @@ def load_facts(
     declared: dict[int, set[int]] = defaultdict(set)
     holding = list(
         valid_declarations(on)
-        .filter(trainer_id__in=ids)
+        .filter(AnyOf(F("trainer_id"), ids))
         .values_list(  # type: ignore[misc]  # superseded_until: valid_declarations annotates it
             "pk",
             "trainer_id",
@@ -335,6 +385,10 @@ def load_facts(
             insurances=tuple(insurances.get(pk, ())),
             dbs_checks=tuple(dbs.get(pk, ())),
             cpd=tuple(cpd.get(pk, ())),
+            cpd_years=tuple(
+                CPDYearTotal(year.start, year.end, *totals.get((pk, year.start), (ZERO, ZERO)))
+                for year in years[pk]
+            ),
             sessions=tuple(sessions.get(pk, ())),
             meetings=tuple(meetings.get(pk, ())),
             assignments=tuple(assignments.get(pk, ())),

@@ -110,9 +110,15 @@ def test_facts_hold_what_the_evaluator_reads():
     assert [d.expires_on for d in facts.dbs_checks] == [
         TODAY - relativedelta(months=6) + relativedelta(months=36)
     ]
-    assert old.public_id not in {a.public_id for a in facts.cpd}  # outside every window
-    assert {a.hours for a in facts.cpd} == {6, 8}
-    assert any(area.pk in a.area_ids for a in facts.cpd)
+    # Only the activities tagged with an area in the hours window, one fact per activity.
+    (tagged,) = facts.cpd
+    assert (tagged.hours, tagged.endorsed, tagged.area_ids) == (6, True, {area.pk})
+    assert old.public_id != tagged.public_id
+    # The points of the last complete and the current CPD year, summed.
+    last, current = facts.cpd_years
+    assert (last.endorsed_hours, last.other_hours) == (6, 8)
+    assert (current.endorsed_hours, current.other_hours) == (0, 0)
+    assert current.start == last.end + dt.timedelta(days=1) <= TODAY <= current.end
     assert sum(s.count for s in facts.sessions) == 5
     assert len(facts.meetings) == 3
     (assignment,) = facts.assignments
