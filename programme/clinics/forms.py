@@ -3,7 +3,6 @@
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 
 from rehabpath.forms import form_field
 from trainers.models import Clinic
@@ -38,23 +37,40 @@ class InvitationForm(forms.Form):
     )
 
 
-class ClinicChoiceField(forms.ModelChoiceField[Clinic]):
-    def label_from_instance(self, obj: Clinic) -> str:
-        return f"{obj.name}, {obj.city}" if obj.city else obj.name
+class ClinicChoiceField(forms.ChoiceField):
+    """Offers some clinics and accepts any of `accepted` (public ids)."""
+
+    accepted: frozenset[str] = frozenset()
+
+    def valid_value(self, value: Any) -> bool:
+        return str(value) in self.accepted
 
 
 class ShareForm(forms.Form):
+    """Choose a clinic to share with: offered are those not shared with now; any clinic is
+    accepted, so that a page loaded before sharing hears "you already share" (the service)."""
+
     clinic = ClinicChoiceField(
         label="Clinic",
-        queryset=Clinic.objects.none(),
-        to_field_name="public_id",
-        empty_label="Choose a clinic",
         error_messages={
             "required": "Choose the clinic to share your record with.",
             "invalid_choice": "Choose one of the clinics in the list.",
         },
     )
 
-    def __init__(self, *args: Any, clinics: QuerySet[Clinic], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, clinics: list[Clinic], available: list[Clinic], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        form_field(self, "clinic", ClinicChoiceField).queryset = clinics
+        self._clinics = {str(clinic.public_id): clinic for clinic in clinics}
+        field = form_field(self, "clinic", ClinicChoiceField)
+        field.choices = [
+            ("", "Choose a clinic"),
+            *((str(c.public_id), _label(c)) for c in available),
+        ]
+        field.accepted = frozenset(self._clinics)
+
+    def clean_clinic(self) -> Clinic:
+        return self._clinics[self.cleaned_data["clinic"]]
+
+
+def _label(clinic: Clinic) -> str:
+    return f"{clinic.name}, {clinic.city}" if clinic.city else clinic.name

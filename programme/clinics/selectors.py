@@ -62,14 +62,16 @@ def is_expired(invitation: ClinicInvitation) -> bool:
 class Sharing:
     open_shares: list[ClinicShare]
     history: list[ClinicShare]  # every share, open or stopped, newest first
+    clinics: list[Clinic]  # every clinic, by name
     # Clinics the trainer may share with: every clinic they do not share with now.
-    available: QuerySet[Clinic]
+    available: list[Clinic]
 
 
 def sharing_of(trainer: TrainerProfile) -> Sharing:
+    """The trainer's shares and the clinics to choose from (two queries)."""
     shares = list(ClinicShare.objects.filter(trainer=trainer).select_related("clinic"))
     open_shares = [share for share in shares if share.is_open]
-    available = Clinic.objects.exclude(pk__in=[share.clinic_id for share in open_shares]).order_by(
-        "name"
-    )
-    return Sharing(open_shares, shares, available)
+    shared_with = {share.clinic_id for share in open_shares}
+    clinics = list(Clinic.objects.order_by("name"))
+    available = [clinic for clinic in clinics if clinic.pk not in shared_with]
+    return Sharing(open_shares, shares, clinics, available)

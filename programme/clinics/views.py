@@ -218,7 +218,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 def sharing(request: AuthenticatedHttpRequest) -> HttpResponse:
     trainer = trainer_profile_of(request.user)
     state = selectors.sharing_of(trainer)
-    form = ShareForm(_posted(request), clinics=state.available)
+    form = ShareForm(_posted(request), clinics=state.clinics, available=state.available)
     if request.method == "POST" and form.is_valid():
         clinic = form.cleaned_data["clinic"]
         try:
