@@ -124,7 +124,7 @@ def test_the_clinic_page_lists_admins_and_open_invitations(client_for, staff_use
 
     assert "Ada Admin" in html
     assert "open@clinic.org" in html and "lapsed@clinic.org" in html
-    assert "Expired 26 Nov 2026" in html
+    assert "Expired</span> 26 Nov 2026" in html
     assert "gone@clinic.org" not in html and "used@clinic.org" not in html
 
 
@@ -579,3 +579,8 @@ def test_staff_read_shares_and_invitations_in_the_admin_and_change_nothing(
         client.post(reverse("admin:trainers_clinicshare_delete", args=[share.pk])).status_code
         == 403
     )
+
+
+def test_the_trainer_dashboard_links_to_sharing(client_for, trainer_user):
+    html = _html(client_for(trainer_user).get(reverse("home")))
+    assert f'<a href="{reverse("programme:sharing")}">choose which clinics</a>' in html
