@@ -25,12 +25,16 @@ def _register_pathway() -> None:
 
 
 def _register_audit_actions() -> None:
+    from programme.models import PathwayRules
     from rehabpath.audit import register_audit_action
     from trainers.models import TrainerProfile
 
     # A whole import's target is the uploaded file ("trainers.import"), not a model.
     register_audit_action("trainers.import", "Trainers imported from a CSV file")
     register_audit_action("trainer.create", "Trainer added by an import", target=TrainerProfile)
+    register_audit_action(
+        "pathway_rules.update", "Pathway rules changed (a new version)", target=PathwayRules
+    )
 
 
 def _register_api_audit_actions() -> None:

@@ -47,6 +47,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Mentoring", "mentorship:mentoring", frozenset({Role.STAFF})),
     NavItem("Clinics", "programme:clinics", frozenset({Role.STAFF})),
     NavItem("Scope", "mentorship:scope_statements", frozenset({Role.STAFF})),
+    NavItem("Pathway rules", "programme:pathway_rules", frozenset({Role.STAFF})),
     NavItem("Audit log", "audit_log", frozenset({Role.STAFF})),
     NavItem("Catalogue", "admin:index", frozenset({Role.STAFF})),
     NavItem("Import", "programme:bulk_import", frozenset({Role.STAFF})),

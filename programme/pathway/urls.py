@@ -1,5 +1,16 @@
 """URLs of programme.pathway (included by programme.urls, namespace "programme")."""
 
-from django.urls import URLPattern, path  # noqa: F401 - filled in as the views arrive
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from programme.pathway import staff_views
+
+urlpatterns: list[URLPattern] = [
+    # Programme staff: the rules in force and their versions; a save makes a new version.
+    path("staff/pathway/", staff_views.pathway_rules, name="pathway_rules"),
+    path("staff/pathway/edit/", staff_views.pathway_rules_edit, name="pathway_rules_edit"),
+    path(
+        "staff/pathway/<int:version>/",
+        staff_views.pathway_rules_version,
+        name="pathway_rules_version",
+    ),
+]
