@@ -35,6 +35,8 @@ def _register_audit_actions() -> None:
     register_audit_action(
         "pathway_rules.update", "Pathway rules changed (a new version)", target=PathwayRules
     )
+    # Its target is the table exported ("programme.compliance"), not a model.
+    register_audit_action("compliance.export", "Compliance dashboard exported")
 
 
 def _register_api_audit_actions() -> None:

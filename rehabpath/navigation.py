@@ -46,6 +46,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Verification", "trainers:verification_queue", frozenset({Role.STAFF})),
     NavItem("Mentoring", "mentorship:mentoring", frozenset({Role.STAFF})),
     NavItem("Clinics", "programme:clinics", frozenset({Role.STAFF})),
+    NavItem("Compliance", "programme:compliance", frozenset({Role.STAFF})),
     NavItem("Scope", "mentorship:scope_statements", frozenset({Role.STAFF})),
     NavItem("Pathway rules", "programme:pathway_rules", frozenset({Role.STAFF})),
     NavItem("Audit log", "audit_log", frozenset({Role.STAFF})),

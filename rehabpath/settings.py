@@ -359,6 +359,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rehabpath.tasks.clear_expired_sessions",
         "schedule": 24 * 60 * 60,
     },
+    # The compliance dashboard's counts by eligibility and stage (programme.compliance).
+    "compliance-snapshot": {
+        "task": "programme.tasks.refresh_compliance_snapshot",
+        "schedule": 15 * 60,
+    },
 }
 
 # --- Logging ------------------------------------------------------------------------------

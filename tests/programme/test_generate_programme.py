@@ -3,6 +3,7 @@
 import datetime as dt
 import hashlib
 import io
+import json
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -287,3 +288,16 @@ def test_trainers_declare_their_scope_under_one_published_statement():
     # Some lapse within 90 days: the compliance dashboard and the roster see them coming.
     soon = today + dt.timedelta(days=90)
     assert any(d.expires_on <= soon for d in declarations)
+
+
+@pytest.mark.django_db
+def test_time_roster_times_the_bench_clinics_roster():
+    _generate("--trainers", "20")
+    out = io.StringIO()
+
+    call_command("time_roster", "--runs", "1", "--json", stdout=out)
+
+    result = json.loads(out.getvalue().removeprefix("TIME_ROSTER "))
+    assert result["trainers"] == 20  # every trainer, below 1,000
+    assert result["median_ms"] > 0 and result["queries"] > 0
+    assert sum(result["answers"].values()) == 20 * ConditionArea.objects.count()
