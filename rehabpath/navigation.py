@@ -56,15 +56,23 @@ NAV_ITEMS: tuple[NavItem, ...] = (
 
 
 def nav_for(user: User, current_path: str) -> list[dict[str, Any]]:
+    """The items `user` may use; the one whose URL matches `current_path` longest is current
+    (/clinic/api-tokens/ is "API tokens", not "Clinic" at /clinic/ as well)."""
     roles = roles_of(user)
-    items = []
+    visible = []
     for item in NAV_ITEMS:
-        if not roles & item.roles:
-            continue
-        url = reverse(item.url_name)
-        if url == "/":
-            active = current_path == url
-        else:
-            active = current_path.startswith((url, *item.also_under))
-        items.append({"label": item.label, "url": url, "active": active})
-    return items
+        if roles & item.roles:
+            url = reverse(item.url_name)
+            visible.append((item, url, _match(item, url, current_path)))
+    best = max((match for _, _, match in visible), default=0)
+    return [
+        {"label": item.label, "url": url, "active": best > 0 and match == best}
+        for item, url, match in visible
+    ]
+
+
+def _match(item: NavItem, url: str, current_path: str) -> int:
+    """How much of `current_path` the item claims (0: none); the home page only itself."""
+    if url == "/":
+        return 1 if current_path == url else 0
+    return max((len(p) for p in (url, *item.also_under) if current_path.startswith(p)), default=0)

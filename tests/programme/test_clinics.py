@@ -541,6 +541,8 @@ def test_a_clinic_admin_sees_their_clinics_and_no_other(
     assert "<strong>2</strong> trainers sharing their record" in html
     nav = f'<a href="{reverse("programme:clinic_home")}" aria-current="page">Clinic</a>'
     assert nav in html
+    assert reverse("programme:api_tokens", kwargs={"clinic_id": mine.public_id}) in html
+    assert reverse("programme:api_tokens", kwargs={"clinic_id": theirs.public_id}) not in html
 
 
 def test_the_clinic_admin_panel_shows_their_clinics_and_shared_counts(
@@ -584,3 +586,13 @@ def test_staff_read_shares_and_invitations_in_the_admin_and_change_nothing(
 def test_the_trainer_dashboard_links_to_sharing(client_for, trainer_user):
     html = _html(client_for(trainer_user).get(reverse("home")))
     assert f'<a href="{reverse("programme:sharing")}">choose which clinics</a>' in html
+
+
+def test_only_the_most_specific_navigation_item_is_current(client_for, clinic_admin_user):
+    # With two clinics, "API tokens" is a page of its own under /clinic/ ("Clinic").
+    factories.ClinicMembershipFactory(user=clinic_admin_user)
+
+    html = _html(client_for(clinic_admin_user).get(reverse("programme:api_token_clinics")))
+
+    assert html.count('aria-current="page"') == 1
+    assert 'aria-current="page">API tokens</a>' in html
