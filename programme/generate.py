@@ -508,6 +508,10 @@ class Generator:
             ("l3-exercise-referral", 0.7, 1500),
             ("emergency-first-aid-at-work", 0.8, 900),
             ("l4-stroke", 0.3, 500),
+            # Issue 8: specialist qualifications covering the other areas, so that trainers
+            # reach the pathway's third stage there too (the generated catalogue's types).
+            ("l4-neurological", 0.25, 900),
+            ("l4-falls-prevention", 0.1, 900),
         ]
         for i in range(self.sizes.trainers):
             for slug, share, max_age in plan:

@@ -15,7 +15,11 @@ class Page:
     query: str = ""
     persona: str | None = None  # None: anonymous
     optional: bool = False  # skipped (and said so) when the URL does not exist yet
-    kwargs: str = ""  # the URL's arguments, looked up by url_kwargs(): "mentee"
+    kwargs: str = ""  # the URL's arguments, looked up by url_kwargs(): "mentee", "clinic"
+    # A path instead of a URL name (the API's routes are ninja's); optional ones are skipped
+    # while the path answers 404.
+    path: str = ""
+    token: bool = False  # sent with the bench clinic's API token (Authorization: Bearer)
 
 
 def pages(today: dt.date) -> list[Page]:
@@ -54,14 +58,40 @@ def pages(today: dt.date) -> list[Page]:
             optional=True,
             kwargs="mentee",
         ),
+        # Issue 8: the bench clinic's roster of 1,000 shared trainers, on the page and through
+        # the API (one page of 100, with the bench clinic's token).
+        Page(
+            "clinic roster",
+            "programme:roster",
+            persona="clinic",
+            optional=True,
+            kwargs="clinic",
+        ),
+        Page(
+            "API roster",
+            "",
+            "limit=100",
+            optional=True,
+            path="/api/v1/trainers",
+            token=True,
+        ),
     ]
 
 
 def url_kwargs(lookup: str) -> dict[str, str]:
     """A page's URL arguments: the mentee page shows the trainer persona, a current mentee of
-    the mentor persona (programme.generate_mentoring) with sessions in every state."""
+    the mentor persona (programme.generate_mentoring) with sessions in every state; the
+    roster is the bench clinic's (programme.generate_clinics), whose admin is the persona."""
     if not lookup:
         return {}
+    if lookup == "clinic":
+        from programme.generate import PERSONAS
+        from trainers.models import Clinic
+
+        clinic = Clinic.objects.filter(memberships__user__email=PERSONAS["clinic"]).first()
+        if clinic is None:
+            raise LookupError("the bench clinic is missing: regenerate the programme")
+        return {"clinic_id": str(clinic.public_id)}
     from mentorship.access import current_mentees_of
     from mentorship.models import MentorProfile
     from programme.generate import PERSONAS
