@@ -165,6 +165,9 @@ class ComplianceSnapshot(models.Model):
     trainers = models.PositiveIntegerField()
     seconds = models.FloatField(help_text="How long the computation took.")
     data = models.JSONField(help_text="programme.compliance.snapshot.SnapshotData as JSON.")
+    # Every trainer in supervised practice without a mentor (thousands at programme size):
+    # apart from `data`, so the page reads the counts without them; the CSV reads them all.
+    unmentored = models.JSONField(default=list)
 
     class Meta:
         ordering = ["-computed_at", "-id"]

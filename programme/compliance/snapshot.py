@@ -37,6 +37,7 @@ CHUNK = 1000  # trainers a call of eligibility_for: ~1 s of work, bounded memory
 # second); a larger one waits for the worker.
 SYNC_LIMIT = 300
 KEEP = 5  # snapshots kept: the newest is read, the others say how long computing took
+FIRST_SHOWN = 10  # trainers without a mentor listed on the page (the CSV has every one)
 STATUSES = tuple(Status)
 
 
@@ -73,17 +74,26 @@ class SnapshotData:
     stage_names: list[str]  # the pathway's stages, in order
     supervised_from: str  # the name of the stage supervised practice starts from
     areas: list[AreaCounts]
+    # Every one when computed or read with `full`; else the first FIRST_SHOWN (the page's).
     unmentored: list[Unmentored] = field(default_factory=list)
+    unmentored_total: int = 0
 
     def to_json(self) -> dict[str, Any]:
+        """The counts, and the first few trainers without a mentor; `unmentored_json` has
+        them all (kept apart: thousands at programme size, which the page never reads)."""
         data = asdict(self)
         data["on"] = self.on.isoformat()
-        for row in data["unmentored"]:
-            row["public_id"] = str(row["public_id"])
+        data["unmentored"] = _people_json(self.unmentored[:FIRST_SHOWN])
         return data
 
+    def unmentored_json(self) -> list[dict[str, Any]]:
+        return _people_json(self.unmentored)
+
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "SnapshotData":
+    def from_json(
+        cls, data: dict[str, Any], unmentored: list[dict[str, Any]] | None = None
+    ) -> "SnapshotData":
+        people = data["unmentored"] if unmentored is None else unmentored
         return cls(
             on=dt.date.fromisoformat(data["on"]),
             rules_version=int(data["rules_version"]),
@@ -92,10 +102,14 @@ class SnapshotData:
             supervised_from=str(data["supervised_from"]),
             areas=[AreaCounts(**a) for a in data["areas"]],
             unmentored=[
-                Unmentored(**{**u, "public_id": uuid.UUID(u["public_id"])})
-                for u in data["unmentored"]
+                Unmentored(**{**u, "public_id": uuid.UUID(u["public_id"])}) for u in people
             ],
+            unmentored_total=int(data["unmentored_total"]),
         )
+
+
+def _people_json(people: list[Unmentored]) -> list[dict[str, Any]]:
+    return [{**asdict(p), "public_id": str(p.public_id)} for p in people]
 
 
 @dataclass(frozen=True)
@@ -172,6 +186,7 @@ def compute(*, on: dt.date | None = None, chunk: int = CHUNK) -> SnapshotData:
                     continue
                 unmentored.setdefault(trainer_id, []).append(area_id)
     stage_names = [s.name for s in definition.stages]
+    people = _unmentored_rows(unmentored, dict(areas), [a for a, _ in areas])
     return SnapshotData(
         on=on,
         rules_version=rules.version,
@@ -187,7 +202,8 @@ def compute(*, on: dt.date | None = None, chunk: int = CHUNK) -> SnapshotData:
             )
             for area_id, name in areas
         ],
-        unmentored=_unmentored_rows(unmentored, dict(areas), [a for a, _ in areas]),
+        unmentored=people,
+        unmentored_total=len(people),
     )
 
 
@@ -225,6 +241,7 @@ def snapshot_refresh(*, on: dt.date | None = None, chunk: int = CHUNK) -> Compli
             trainers=data.trainers,
             seconds=round(seconds, 3),
             data=data.to_json(),
+            unmentored=data.unmentored_json(),
         )
         old = ComplianceSnapshot.objects.order_by("-computed_at", "-id").values_list(
             "id", flat=True
@@ -233,12 +250,15 @@ def snapshot_refresh(*, on: dt.date | None = None, chunk: int = CHUNK) -> Compli
     return row
 
 
-def latest_snapshot() -> Snapshot | None:
-    """The newest stored snapshot (one query), or None."""
-    row = ComplianceSnapshot.objects.order_by("-computed_at", "-id").first()
+def latest_snapshot(*, full: bool = False) -> Snapshot | None:
+    """The newest stored snapshot (one query), or None; with `full`, every trainer without a
+    mentor (the CSV), else the first few (the page)."""
+    rows = ComplianceSnapshot.objects.order_by("-computed_at", "-id")
+    row = (rows if full else rows.defer("unmentored")).first()
     if row is None:
         return None
-    return Snapshot(row.computed_at, row.seconds, SnapshotData.from_json(row.data))
+    data = SnapshotData.from_json(row.data, row.unmentored if full else None)
+    return Snapshot(row.computed_at, row.seconds, data)
 
 
 def snapshot_for_page() -> tuple[Snapshot | None, bool]:

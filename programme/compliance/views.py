@@ -17,8 +17,6 @@ from rehabpath.errors import DomainError
 from rehabpath.http import AuthenticatedHttpRequest
 from rehabpath.roles import Role
 
-UNMENTORED_SHOWN = 10
-
 
 @role_required(Role.STAFF)
 def compliance(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -33,7 +31,7 @@ def compliance(request: AuthenticatedHttpRequest) -> HttpResponse:
             "computing": computing,
             "statuses": list(Status),
             "chart": status_chart(data.areas) if data is not None else None,
-            "unmentored": data.unmentored[:UNMENTORED_SHOWN] if data is not None else [],
+            "unmentored": data.unmentored if data is not None else [],
             "expiring": selectors.expiring_records(),
             "waiting": selectors.waiting_verifications(),
             "tables": TABLES,
@@ -57,7 +55,7 @@ def compliance_recompute(request: AuthenticatedHttpRequest) -> HttpResponse:
 def compliance_csv(request: AuthenticatedHttpRequest, table: str) -> HttpResponse:
     try:
         filename, content = compliance_export(
-            actor=Actor.from_request(request), table=table, snapshot=latest_snapshot()
+            actor=Actor.from_request(request), table=table, snapshot=latest_snapshot(full=True)
         )
     except DomainError as error:
         messages.error(request, str(error))

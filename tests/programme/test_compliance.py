@@ -118,7 +118,7 @@ def test_the_task_stores_a_snapshot_and_keeps_the_last_few(programme, eager):
     assert found is not None
     assert found.computed_at == NOW
     assert found.data.trainers == 5
-    assert found.data == compute()  # stored as JSON, read back the same
+    assert latest_snapshot(full=True).data == compute()  # stored as JSON, read back the same
 
 
 def test_the_beat_schedule_refreshes_the_snapshot_every_15_minutes():
@@ -335,6 +335,27 @@ def test_an_unknown_table_is_refused_and_not_audited(client_for, staff_user):
 
     assert response.status_code == 302
     assert not AuditEvent.objects.filter(action="compliance.export").exists()
+
+
+def test_the_page_reads_the_first_trainers_without_a_mentor_the_csv_all(
+    programme, client_for, staff_user, monkeypatch
+):
+    monkeypatch.setattr(snapshot, "FIRST_SHOWN", 1)
+    extra = new_trainer(today=TODAY)
+    referral_ready(extra, today=TODAY)
+    snapshot_refresh()
+
+    page = latest_snapshot()
+    assert page is not None
+    assert page.data.unmentored_total == 2 and len(page.data.unmentored) == 1
+    assert len(latest_snapshot(full=True).data.unmentored) == 2
+    html = client_for(staff_user).get(reverse("programme:compliance")).content.decode()
+    assert "2 trainers reached Referral-ready" in html
+    assert "The first 1 by name are below" in html
+    rows = _rows(
+        client_for(staff_user).get(reverse("programme:compliance_csv", args=["unmentored"]))
+    )
+    assert len(rows) == 3
 
 
 def test_a_cell_cannot_run_as_a_spreadsheet_formula(programme, client_for, staff_user):
