@@ -45,6 +45,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
@@ -54,6 +55,7 @@ from programme.pathway.facts import (
     AssignmentFact,
     CPDFact,
     MeetingFact,
+    QualificationFact,
     TrainerFacts,
 )
 from programme.pathway.results import (
@@ -124,6 +126,30 @@ def _longest(expiry: dt.date | None) -> dt.date:
     return dt.date.max if expiry is None else expiry
 
 
+# Results that depend on nothing of the trainer's (nothing on record for it) are the same for
+# every trainer without it: made once per rules definition and shared (they are immutable).
+# Most of a roster's area-by-area answers are of this kind. Keyed by requirement key and area
+# id: cheap to hash, unlike the frozen dataclasses themselves.
+type Memo = dict[tuple[object, ...], Any]
+_MEMOS: dict[int, tuple[Definition, Memo]] = {}
+
+
+def _memo_for(definition: Definition) -> Memo:
+    found = _MEMOS.get(id(definition))
+    if found is None or found[0] is not definition:
+        if len(_MEMOS) > 16:  # each request reads its own copy of the rules
+            _MEMOS.clear()
+        found = _MEMOS[id(definition)] = (definition, {})
+    return found[1]
+
+
+def _memo[T](memo: Memo, key: tuple[object, ...], make: Callable[..., T], *args: Any) -> T:
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = make(*args)
+    return found
+
+
 # --- Building results ----------------------------------------------------------------------
 
 
@@ -135,6 +161,10 @@ class _Context:
     cpd_rules: Rules
     expiring_by: dt.date  # a holds_until on or before this day reads "expiring"
     cpd_by_area: dict[int, list[CPDFact]]  # activities dated by the day, by area tagged
+    cpd_evidence: dict[int, Evidence]  # by id() of the activity, filled as areas ask
+    # QUALIFICATION requirement key -> the trainer's records of its kinds (area aside)
+    records: dict[str, list[tuple[QualificationFact, str]]]
+    memo: Memo  # shared by every trainer evaluated under the same definition
 
 
 def _met(
@@ -253,7 +283,9 @@ def _records_result(
             )
     if stand_in is not None:
         return stand_in
-    return _why_not(requirement, records, noun=noun, on=on, missing_step=missing_step)
+    return _why_not(
+        requirement, records, noun=noun, on=on, missing_step=missing_step, memo=ctx.memo
+    )
 
 
 def _why_not(
@@ -263,6 +295,7 @@ def _why_not(
     noun: str,
     on: dt.date,
     missing_step: str,
+    memo: Memo,
 ) -> RequirementResult:
     """Unmet: say what is on record and why it does not count (the most hopeful case first)."""
     fitting = [r for r in records if r.fits]
@@ -316,13 +349,16 @@ def _why_not(
             next_step=missing_step or f"Upload your {noun}.",
             reason=f"No verified {noun}",
         )
-    return _none_on_record(requirement, noun, missing_step)
+    return _memo(
+        memo,
+        ("none", requirement.key, noun, missing_step),
+        _none_on_record,
+        requirement,
+        noun,
+        missing_step,
+    )
 
 
-# The answers that depend on nothing of the trainer's (nothing on record) are the same for
-# every trainer without it: made once, shared (results are immutable). Most of a roster's
-# area-by-area answers are of this kind.
-@lru_cache(maxsize=1024)
 def _none_on_record(requirement: Requirement, noun: str, missing_step: str) -> RequirementResult:
     return _unmet(
         requirement,
@@ -350,17 +386,32 @@ def _qualification_noun(requirement: Requirement, area: Area | None) -> str:
     return noun
 
 
+def _level_misfit(requirement: Requirement, q: QualificationFact) -> str:
+    if requirement.min_level and (q.level is None or q.level < requirement.min_level):
+        return f"is not at level {requirement.min_level}"
+    return ""
+
+
 def _qualification(ctx: _Context, requirement: Requirement, area: Area | None) -> RequirementResult:
-    noun = _qualification_noun(requirement, area)
+    noun = _memo(
+        ctx.memo,
+        ("noun", requirement.key, area.id if area else None),
+        _qualification_noun,
+        requirement,
+        area,
+    )
+    of_kind = ctx.records.get(requirement.key)
+    if of_kind is None:
+        of_kind = ctx.records[requirement.key] = [
+            (q, _level_misfit(requirement, q))
+            for q in ctx.facts.qualifications
+            if q.kind in requirement.kinds
+        ]
     records = []
-    for q in ctx.facts.qualifications:
-        if q.kind not in requirement.kinds:
-            continue
-        misfit = ""
-        if requirement.min_level and (q.level is None or q.level < requirement.min_level):
-            misfit = f"is not at level {requirement.min_level}"
-        elif requirement.covers_area and area is not None and area.id not in q.area_ids:
-            misfit = f"does not cover {area.name}"
+    for q, misfit in of_kind:
+        if not misfit and requirement.covers_area and area is not None:
+            if area.id not in q.area_ids:
+                misfit = f"does not cover {area.name}"
         records.append(
             _Record(
                 public_id=q.public_id,
@@ -379,7 +430,14 @@ def _qualification(ctx: _Context, requirement: Requirement, area: Area | None) -
         stand_in = _assignment_stand_in(ctx, requirement, area)
         missing_step = f"Upload your {noun}, or ask programme staff for a mentor for {area.name}."
     if not records and stand_in is None:
-        return _none_on_record(requirement, noun, missing_step)
+        return _memo(
+            ctx.memo,
+            ("none", requirement.key, noun, missing_step),
+            _none_on_record,
+            requirement,
+            noun,
+            missing_step,
+        )
     return _records_result(
         ctx,
         requirement,
@@ -566,11 +624,31 @@ def _cpd_area_hours(ctx: _Context, requirement: Requirement, area: Area) -> Requ
     start = months_before(on, months)  # exclusive
     counted = [a for a in ctx.cpd_by_area.get(area.id, ()) if start < a.date]
     if not counted and target > 0:
-        return _no_cpd_hours(requirement, area)
+        return _memo(
+            ctx.memo, ("hours", requirement.key, area.id), _no_cpd_hours, requirement, area
+        )
     return _cpd_hours_result(ctx, requirement, area, counted)
 
 
-@lru_cache(maxsize=1024)
+def _by_date(activity: CPDFact) -> dt.date:
+    return activity.date
+
+
+def _cpd_evidence(ctx: _Context | None, activity: CPDFact) -> Evidence:
+    """One Evidence per activity, shared by every area it is tagged with."""
+    cache = ctx.cpd_evidence if ctx is not None else {}
+    found = cache.get(id(activity))  # the facts hold the activity: its id is its own
+    if found is None:
+        found = cache[id(activity)] = Evidence(
+            kind=EvidenceKind.CPD,
+            label=f"{_num(activity.hours)} hours of CPD",
+            public_id=activity.public_id,
+            date=activity.date,
+            date_label=_day(activity.date),
+        )
+    return found
+
+
 def _no_cpd_hours(requirement: Requirement, area: Area) -> RequirementResult:
     return _cpd_hours_result(None, requirement, area, [])
 
@@ -581,16 +659,8 @@ def _cpd_hours_result(
     months, target = requirement.months, requirement.hours
     total = sum((a.hours for a in counted), ZERO)
     window = f"the last {months} months" if months != 1 else "the last month"
-    evidence = tuple(
-        Evidence(
-            kind=EvidenceKind.CPD,
-            label=f"{_num(a.hours)} hours of CPD",
-            public_id=a.public_id,
-            date=a.date,
-            date_label=_day(a.date),
-        )
-        for a in sorted(counted, key=lambda a: a.date, reverse=True)
-    )
+    newest_first = sorted(counted, key=_by_date, reverse=True)
+    evidence = tuple(_cpd_evidence(ctx, a) for a in newest_first)
     have = f"{_num(total)} of {_num(target)} hours"
     if total < target:
         missing = _num(target - total)
@@ -603,19 +673,23 @@ def _cpd_hours_result(
         )
     # The window loses activities as they age: it holds until the day before the sum would
     # fall under the target (with nothing new logged).
+    # An activity's last day in the window grows with its date: newest first, the running sum
+    # reaches the target at the activity whose ageing out ends it.
     holds_until: dt.date | None = None
     running = ZERO
-    ages = sorted(((last_counting_day(a.date, months), a.hours) for a in counted), reverse=True)
-    for last_day, hours in ages:
-        running += hours
+    for a in newest_first:
+        running += a.hours
         if running >= target:
-            holds_until = last_day
+            holds_until = last_counting_day(a.date, months)
             break
     if target <= 0:
         holds_until = None
     renew = ""
     if holds_until is not None:
-        left = sum((h for d, h in ages if d > holds_until), ZERO)
+        left = sum(
+            (a.hours for a in newest_first if last_counting_day(a.date, months) > holds_until),
+            ZERO,
+        )
         renew = (
             f"Log {_num(target - left)} more hours of CPD about {area.name} by {_day(holds_until)}."
         )
@@ -634,7 +708,6 @@ def _cpd_hours_result(
 # --- Supervised practice -------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1024)
 def _no_sessions(requirement: Requirement, area: Area) -> RequirementResult:
     (progress,) = supervised_progress([area], (), Requirements(requirement.per_level))
     return _sessions(requirement, progress)
@@ -767,7 +840,6 @@ def _meetings(ctx: _Context, requirement: Requirement) -> RequirementResult:
     )
 
 
-@lru_cache(maxsize=1024)
 def _meetings_done(requirement: Requirement, area: Area) -> RequirementResult:
     return RequirementResult(
         requirement=requirement,
@@ -787,7 +859,13 @@ def _scope(ctx: _Context, requirement: Requirement, area: Area | None) -> Requir
     on = ctx.on
     holding = [d for d in ctx.facts.declarations if d.signed_on <= on <= d.valid_until]
     if not holding:
-        return _no_scope(requirement, area)
+        return _memo(
+            ctx.memo,
+            ("scope", requirement.key, area.id if area else None),
+            _no_scope,
+            requirement,
+            area,
+        )
     covering = [
         d for d in holding if not requirement.covers_area or area is None or area.id in d.area_ids
     ]
@@ -825,10 +903,9 @@ def _scope(ctx: _Context, requirement: Requirement, area: Area | None) -> Requir
             ),
             reason=f"Scope of practice declaration does not include {area.name}",
         )
-    return _no_scope(requirement, area)
+    return _no_scope(requirement, area)  # pragma: no cover - holding and no area: covering
 
 
-@lru_cache(maxsize=1024)
 def _no_scope(requirement: Requirement, area: Area | None) -> RequirementResult:
     including = f", including {area.name}" if requirement.covers_area and area else ""
     return _unmet(
@@ -890,6 +967,9 @@ def evaluate(
         cpd_rules=cpd_rules,
         expiring_by=on + dt.timedelta(days=definition.expiring_within_days),
         cpd_by_area=cpd_by_area,
+        cpd_evidence={},
+        records={},
+        memo=_memo_for(definition),
     )
     shared = {r.key: _once(ctx, r) for r in definition.all_requirements() if not _area_dependent(r)}
     sessions_rules = [
@@ -915,7 +995,13 @@ def evaluate(
             session_results[key] = (
                 _sessions(requirement, found)
                 if found is not None
-                else _no_sessions(requirement, area)
+                else _memo(
+                    ctx.memo,
+                    ("sessions", requirement.key, area.id),
+                    _no_sessions,
+                    requirement,
+                    area,
+                )
             )
         return session_results[key]
 
@@ -932,28 +1018,47 @@ def evaluate(
 
     def result(requirement: Requirement, area: Area) -> RequirementResult:
         if requirement.kind == Kind.SUPERVISION_MEETINGS and practice_done(area):
-            return _meetings_done(requirement, area)
+            return _memo(
+                ctx.memo, ("done", requirement.key, area.id), _meetings_done, requirement, area
+            )
         if requirement.key in shared:
             return shared[requirement.key]
         return evaluators[requirement.kind](requirement, area)
 
-    compliance = tuple(shared[r.key] for r in definition.compliance if r.key in shared) or ()
+    compliance = tuple([shared[r.key] for r in definition.compliance if r.key in shared])
+    area_compliance = len(compliance) != len(definition.compliance)
+    # A stage asking only area-independent questions has one result for every area.
+    shared_stages = {
+        stage.key: StageResult(
+            stage=stage,
+            index=index,
+            requirements=tuple([shared[r.key] for r in stage.requirements]),
+        )
+        for index, stage in enumerate(definition.stages, start=1)
+        if all(r.key in shared and r.kind != Kind.SUPERVISION_MEETINGS for r in stage.requirements)
+    }
     pathways = []
     for area in areas:
         stages = tuple(
-            StageResult(
-                stage=stage,
-                index=index,
-                requirements=tuple(result(r, area) for r in stage.requirements),
+            [
+                shared_stages.get(stage.key)
+                or StageResult(
+                    stage=stage,
+                    index=index,
+                    requirements=tuple([result(r, area) for r in stage.requirements]),
+                )
+                for index, stage in enumerate(definition.stages, start=1)
+            ]
+        )
+        pathways.append(
+            _area_pathway(
+                area,
+                stages,
+                tuple([result(r, area) for r in definition.compliance])
+                if area_compliance
+                else compliance,
             )
-            for index, stage in enumerate(definition.stages, start=1)
         )
-        area_compliance = (
-            compliance
-            if len(compliance) == len(definition.compliance)
-            else tuple(result(r, area) for r in definition.compliance)
-        )
-        pathways.append(_area_pathway(area, stages, area_compliance))
     return PathwayResult(
         trainer_id=facts.trainer_id,
         on=on,

@@ -26,6 +26,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, F, Lookup
 
 from mentorship.access import current_assignments
@@ -97,21 +98,73 @@ def _two_years(anchor: dt.date, on: dt.date) -> tuple[CPDYear, CPDYear]:
     return cpd_year_containing(anchor, current.start - dt.timedelta(days=1)), current
 
 
+# PostgreSQL sums each trainer's two CPD years in the database, their bounds sent as arrays:
+# a roster's 40,000 activities come back as at most four rows a trainer.
+_YEAR_SUMS = """
+SELECT b.trainer_id, a.date >= b.current_start, a.endorsed, SUM(a.hours)
+FROM unnest(%s::bigint[], %s::date[], %s::date[]) AS b(trainer_id, last_start, current_start)
+JOIN {table} a ON a.trainer_id = b.trainer_id AND a.date >= b.last_start AND a.date <= %s
+GROUP BY 1, 2, 3
+"""
+
+
+def _cpd_year_sums(
+    years: dict[int, tuple[CPDYear, CPDYear]], on: dt.date
+) -> dict[tuple[int, dt.date], list[Decimal]]:
+    """[endorsed hours, other hours] by (trainer id, CPD year start), up to `on`; one query."""
+    totals: dict[tuple[int, dt.date], list[Decimal]] = {}
+    if connection.vendor == "postgresql":
+        ids = list(years)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _YEAR_SUMS.format(table=connection.ops.quote_name(CPDActivity._meta.db_table)),
+                [
+                    _array(ids),
+                    "{" + ",".join(years[i][0].start.isoformat() for i in ids) + "}",
+                    "{" + ",".join(years[i][1].start.isoformat() for i in ids) + "}",
+                    on,
+                ],
+            )
+            for trainer_id, current, endorsed, hours in cursor.fetchall():
+                year = years[trainer_id][1 if current else 0]
+                sums = totals.setdefault((trainer_id, year.start), [ZERO, ZERO])
+                sums[0 if endorsed else 1] += hours
+        return totals
+    first_day = min(last.start for last, _current in years.values())
+    for trainer_id, day, hours, endorsed in (
+        CPDActivity.objects.filter(
+            AnyOf(F("trainer_id"), list(years)), date__gte=first_day, date__lte=on
+        )
+        .values_list("trainer_id", "date", "hours", "endorsed")
+        .order_by()
+    ):
+        for year in years[trainer_id]:
+            if year.start <= day <= year.end:
+                sums = totals.setdefault((trainer_id, year.start), [ZERO, ZERO])
+                sums[0 if endorsed else 1] += hours
+    return totals
+
+
 class AnyOf(Lookup[Any]):
-    """`lhs = ANY(%s)` with the ids as one array parameter on PostgreSQL (a roster's thousand
-    ids as a thousand placeholders cost more to bind than the query takes); IN elsewhere."""
+    """`lhs = ANY('{1,2,3}'::bigint[])` on PostgreSQL: a roster's thousand ids as one array
+    literal (as a thousand placeholders, or a list psycopg adapts item by item, they cost more
+    to send than the query takes); IN elsewhere. The ids are integers: nothing to escape."""
 
     lookup_name = "any_of"  # used as an expression, never registered on a field
     prepare_rhs = False
 
     def get_prep_lookup(self) -> Any:
-        return list(self.rhs)
+        return [int(i) for i in self.rhs]
 
     def as_sql(self, compiler: Any, connection: Any) -> Any:
         lhs, params = self.process_lhs(compiler, connection)
         if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s)", (*params, self.rhs)
+            return f"{lhs} = ANY(%s::bigint[])", (*params, _array(self.rhs))
         return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", (*params, *self.rhs)
+
+
+def _array(ids: Sequence[int]) -> str:
+    return "{" + ",".join(map(str, ids)) + "}"
 
 
 def _type_label(name: str, level: int | None) -> str:
@@ -138,6 +191,8 @@ def load_facts(
         .values_list("pk", "public_id", "user__name", "user__email", "status", "cpd_year_start")
         .order_by()
     )
+    if not trainers:
+        return {}
 
     # 2-3. Qualifications, with the areas their types cover.
     type_areas: dict[int, set[int]] = defaultdict(set)
@@ -242,23 +297,9 @@ def load_facts(
         )
 
     # 6. CPD points: the hours of each trainer's current and last complete CPD year, summed
-    # here from lean rows (the evaluator needs the sums, not the activities).
+    # (the evaluator needs the sums, not the activities).
     years = {pk: _two_years(anchor, on) for pk, *_rest, anchor in trainers}
-    totals: dict[tuple[int, dt.date], list[Decimal]] = {}
-    first_day = min(last.start for last, _current in years.values())
-    for trainer_id, day, hours, endorsed in (
-        CPDActivity.objects.filter(
-            AnyOf(F("trainer_id"), ids),
-            date__gte=first_day,
-            date__lte=on,
-        )
-        .values_list("trainer_id", "date", "hours", "endorsed")
-        .order_by()
-    ):
-        for year in years[trainer_id]:
-            if year.start <= day <= year.end:
-                sums = totals.setdefault((trainer_id, year.start), [ZERO, ZERO])
-                sums[0 if endorsed else 1] += hours
+    totals = _cpd_year_sums(years, on)
     # 7. The activities tagged with a condition area in the CPD-hours window, one row per area.
     cpd: dict[int, list[CPDFact]] = defaultdict(list)
     tagged: dict[uuid.UUID, tuple[int, dt.date, Decimal, bool, set[int]]] = {}

@@ -188,3 +188,15 @@ def test_pathways_for_every_area_and_suspension():
     assert list(answer) == [area.pk]
     assert answer[area.pk].status == Status.NOT_ELIGIBLE
     assert answer[area.pk].reasons[0] == "Suspended by programme staff"
+
+
+def test_the_portable_queries_load_the_same_facts(monkeypatch):
+    """Off PostgreSQL the loader sends IN lists and sums CPD years in Python: same facts."""
+    from django.db import connection
+
+    area = build.stroke()
+    ids = _roster(3, area)
+    build.give_cpd(build.new_trainer(today=TODAY), today=TODAY)
+    fast = load_facts(ids, on=TODAY)
+    monkeypatch.setattr(connection, "vendor", "portable")
+    assert load_facts(ids, on=TODAY) == fast
