@@ -37,6 +37,17 @@ def _register_audit_actions() -> None:
     )
     # Its target is the table exported ("programme.compliance"), not a model.
     register_audit_action("compliance.export", "Compliance dashboard exported")
+    _register_eligibility_actions()
+
+
+def _register_eligibility_actions() -> None:
+    from programme.models import EligibilityCheck
+    from rehabpath.audit import register_audit_action
+
+    register_audit_action("eligibility.check", "Eligibility checked", target=EligibilityCheck)
+    register_audit_action(
+        "eligibility.export", "Eligibility record downloaded (PDF)", target=EligibilityCheck
+    )
 
 
 def _register_api_audit_actions() -> None:

@@ -93,7 +93,7 @@ def load_demo_records(*, trainer: User, staff: User) -> None:
         note="Schedule seen.",
         verified_on=today,
     )
-    record_create(
+    dbs = record_create(
         kind=DBS,
         trainer=profile,
         actor=Actor.for_user(trainer),
@@ -105,6 +105,15 @@ def load_demo_records(*, trainer: User, staff: User) -> None:
             "update_service_consent": True,
         },
         files=[],
+    )
+    # Verified, so that with the mentor assignment the demo clinic reads the demo trainer as
+    # "supervised only" for stroke (the Level 4 qualification still waits for staff).
+    record_verify(
+        record=dbs,
+        actor=Actor.for_user(staff),
+        method="register",
+        note="Status checked on the DBS Update Service.",
+        verified_on=today,
     )
 
     stroke = ConditionArea.objects.get(slug="stroke")

@@ -1,5 +1,6 @@
 """The main navigation: one entry per destination, shown to the roles that may use it."""
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,9 @@ class NavItem:
     # Other URL prefixes that belong to this destination (e.g. qualification records live in
     # the qualifications app but are part of "My records").
     also_under: tuple[str, ...] = ()
+    # Paths of this destination that no fixed prefix names (regular expressions matched at
+    # the start): a clinic's pages carry the clinic's public id, /clinic/<uuid>/roster/.
+    also_matching: tuple[str, ...] = ()
 
 
 # In the order a person with several roles reads them: their own work as a trainer, then
@@ -39,9 +43,27 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "Sign-off queue", "mentorship:queue", frozenset({Role.MENTOR}), also_under=("/mentor/",)
     ),
     NavItem("Meetings", "mentorship:meetings", frozenset({Role.TRAINER, Role.MENTOR})),
-    # The clinic admin's clinics (and, under /clinic/, each one's roster).
+    # The clinic admin's clinics, each one's roster (and each trainer's check page from it),
+    # stored checks and API tokens.
     NavItem("Clinic", "programme:clinic_home", frozenset({Role.CLINIC_ADMIN})),
-    NavItem("API tokens", "programme:api_token_clinics", frozenset({Role.CLINIC_ADMIN})),
+    NavItem(
+        "Roster",
+        "programme:roster_start",
+        frozenset({Role.CLINIC_ADMIN}),
+        also_matching=(r"/clinic/[0-9a-f-]{36}/(roster|trainers)/",),
+    ),
+    NavItem(
+        "Checks",
+        "programme:checks_start",
+        frozenset({Role.CLINIC_ADMIN}),
+        also_matching=(r"/clinic/[0-9a-f-]{36}/checks/",),
+    ),
+    NavItem(
+        "API tokens",
+        "programme:api_token_clinics",
+        frozenset({Role.CLINIC_ADMIN}),
+        also_matching=(r"/clinic/[0-9a-f-]{36}/api-tokens/",),
+    ),
     NavItem("Trainers", "programme:trainer_directory", frozenset({Role.STAFF})),
     NavItem("Verification", "trainers:verification_queue", frozenset({Role.STAFF})),
     NavItem("Mentoring", "mentorship:mentoring", frozenset({Role.STAFF})),
@@ -75,4 +97,6 @@ def _match(item: NavItem, url: str, current_path: str) -> int:
     """How much of `current_path` the item claims (0: none); the home page only itself."""
     if url == "/":
         return 1 if current_path == url else 0
-    return max((len(p) for p in (url, *item.also_under) if current_path.startswith(p)), default=0)
+    prefixes = (len(p) for p in (url, *item.also_under) if current_path.startswith(p))
+    patterns = (m.end() for p in item.also_matching if (m := re.match(p, current_path)))
+    return max((*prefixes, *patterns), default=0)

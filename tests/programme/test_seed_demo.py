@@ -11,7 +11,7 @@ from programme.management.commands.seed_demo import DEMO_PASSWORD
 from qualifications.models import AwardingBody, ConditionArea, QualificationType
 from rehabpath.models import User
 from rehabpath.roles import Role, roles_of
-from trainers.models import Clinic, ClinicMembership, TrainerProfile
+from trainers.models import Clinic, ClinicMembership, ClinicShare, TrainerProfile
 
 COUNTED = [
     User,
@@ -22,6 +22,7 @@ COUNTED = [
     SessionRound,
     Clinic,
     ClinicMembership,
+    ClinicShare,
     ConditionArea,
     AwardingBody,
     QualificationType,
@@ -158,4 +159,33 @@ def test_seed_demo_leaves_the_sessions_alone_the_second_time(db, settings):
     _seed()
 
     assert not SupervisedSession.objects.filter(status="draft").exists()
-    assert SupervisedSession.objects.count() == 10
+    demo_trainer = TrainerProfile.objects.get(user__email="trainer@example.com")
+    assert SupervisedSession.objects.filter(trainer=demo_trainer).count() == 10
+
+
+def test_seed_demo_gives_the_demo_clinic_a_roster_in_each_state_for_stroke(db, settings):
+    from programme.eligibility.selectors import eligibility_for
+    from programme.pathway.results import Status
+
+    settings.DEBUG = True
+    _seed()
+    _seed()
+
+    clinic = Clinic.objects.get(name="Riverside Neuro Rehab")
+    shared = TrainerProfile.objects.filter(
+        clinic_shares__clinic=clinic, clinic_shares__ended_at__isnull=True
+    ).select_related("user")
+    stroke = ConditionArea.objects.get(slug="stroke")
+    answers = eligibility_for([t.pk for t in shared], area_ids=[stroke.pk])
+    by_name = {t.user.name: answers[t.pk][stroke.pk] for t in shared}
+    assert {e.status for e in by_name.values()} == set(Status)
+    # The demo trainer: supervised only, under the demo mentor, for the journey of the README.
+    tara = by_name["Tara Trainer"]
+    assert tara.status == Status.SUPERVISED_ONLY
+    assert tara.mentor_name == "Morgan Mentor"
+    # The extra trainers cannot sign in, and are not demo accounts (no MFA waiver).
+    extra = [t.user for t in shared if t.user.email != "trainer@example.com"]
+    assert len(extra) >= 3
+    assert not any(u.has_usable_password() or u.is_demo for u in extra)
+    # The demo clinic's other half is untouched: the other clinic has no roster.
+    assert not ClinicShare.objects.exclude(clinic=clinic).exists()

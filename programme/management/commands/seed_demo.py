@@ -1,5 +1,6 @@
 """Demo data for `make run`: four accounts, two clinics, the catalogue, a trainer's history
-and their supervised sessions with the demo mentor.
+and their supervised sessions with the demo mentor, and the demo clinic's roster (trainers
+without logins in each eligibility state, sharing with it with the demo trainer).
 
 Idempotent: running it twice changes nothing the second time.
 """
@@ -19,6 +20,7 @@ from programme.demo import (
     load_demo_sessions,
 )
 from programme.demo_meetings import load_demo_meetings
+from programme.demo_roster import load_demo_roster, share_demo_trainer
 from qualifications.catalogue import load_catalogue
 from rehabpath.models import User
 from trainers.models import Clinic, ClinicMembership, TrainerProfile
@@ -90,6 +92,10 @@ class Command(BaseCommand):
             mentor=User.objects.get(email="mentor@example.com"),
             trainer=User.objects.get(email="trainer@example.com"),
         )
+        # The demo clinic's roster: the demo trainer shares with it, with a handful of trainers
+        # (no logins) in each eligibility state for stroke.
+        share_demo_trainer(trainer=User.objects.get(email="trainer@example.com"), clinic=clinics[0])
+        load_demo_roster(clinic=clinics[0], staff=User.objects.get(email="staff@example.com"))
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         for email, _name, role in DEMO_ACCOUNTS:
             self.stdout.write(f"  {role:<8} {email} / {DEMO_PASSWORD}")
