@@ -58,8 +58,10 @@ def pages(today: dt.date) -> list[Page]:
             optional=True,
             kwargs="mentee",
         ),
-        # Issue 8: the bench clinic's roster of 1,000 shared trainers, on the page and through
+        # Issue 8: the staff compliance dashboard (its snapshot computed before the load),
+        # the bench clinic's roster of 1,000 shared trainers, on the page and through
         # the API (one page of 100, with the bench clinic's token).
+        Page("compliance dashboard", "programme:compliance", persona="staff", optional=True),
         Page(
             "clinic roster",
             "programme:roster",
