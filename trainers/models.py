@@ -189,6 +189,13 @@ class Insurance(VerifiableRecord):
             # The staff verification queue: pending records in (submitted_at, id) order, the
             # queue's sort and keyset, so a page is an index range scan with no sort.
             models.Index(fields=["status", "submitted_at", "id"], name="insurance_queue_idx"),
+            # The compliance dashboard's policies ending soon: a range of end dates, soonest
+            # first, read in order so that listing the first few stops early.
+            models.Index(
+                fields=["expires_on"],
+                condition=models.Q(status="verified"),
+                name="insurance_verified_end_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -246,6 +253,13 @@ class DBSCheck(VerifiableRecord):
             # The staff verification queue: pending records in (submitted_at, id) order, the
             # queue's sort and keyset, so a page is an index range scan with no sort.
             models.Index(fields=["status", "submitted_at", "id"], name="dbs_queue_idx"),
+            # The compliance dashboard's rechecks due soon: a range of issue dates (the recheck
+            # is a fixed number of months after), read in order.
+            models.Index(
+                fields=["issued_on"],
+                condition=models.Q(status="verified"),
+                name="dbs_verified_issued_idx",
+            ),
         ]
 
     def __str__(self) -> str:

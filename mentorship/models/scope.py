@@ -135,6 +135,8 @@ class ScopeDeclaration(models.Model):
         indexes = [
             # current_declaration_of / valid_declarations: a trainer's newest first.
             models.Index(fields=["trainer", "-signed_at"], name="scope_decl_trainer_signed"),
+            # The compliance dashboard's declarations ending soon, soonest first.
+            models.Index(fields=["expires_on"], name="scope_decl_expires"),
         ]
 
     def __str__(self) -> str:

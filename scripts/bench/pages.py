@@ -69,6 +69,16 @@ def pages(today: dt.date) -> list[Page]:
             optional=True,
             kwargs="clinic",
         ),
+        # ...and recomputed on every request (the page caches a clinic's answers for a few
+        # minutes; "fresh" is its "Recompute now").
+        Page(
+            "clinic roster, recomputed",
+            "programme:roster",
+            "fresh=1",
+            persona="clinic",
+            optional=True,
+            kwargs="clinic",
+        ),
         Page(
             "API roster",
             "",
