@@ -27,6 +27,7 @@ from mentorship.models import (
 from mentorship.selectors_scope import valid_declarations
 from mentorship.services.sessions import content_hash
 from programme import generate_clinics, generate_mentoring
+from programme.eligibility.selectors import eligibility_for
 from programme.generate import PERSONA_CPD_ACTIVITIES, PERSONA_PASSWORD, PERSONAS
 from programme.generate_clinics import PERSONA_API_TOKEN
 from programme.generate_mentoring import PERSONA_WAITING
@@ -301,3 +302,19 @@ def test_time_roster_times_the_bench_clinics_roster():
     assert result["trainers"] == 20  # every trainer, below 1,000
     assert result["median_ms"] > 0 and result["queries"] > 0
     assert sum(result["answers"].values()) == 20 * ConditionArea.objects.count()
+
+
+@pytest.mark.django_db
+def test_the_bench_clinics_roster_has_every_answer():
+    _generate("--trainers", "300")
+    clinic = ClinicMembership.objects.get(user__email=PERSONAS["clinic"]).clinic
+    ids = list(
+        ClinicShare.objects.filter(clinic=clinic, ended_at__isnull=True).values_list(
+            "trainer", flat=True
+        )
+    )
+
+    answers = eligibility_for(ids)
+
+    statuses = {a.status for by_area in answers.values() for a in by_area.values()}
+    assert statuses == {"eligible", "supervised_only", "not_eligible"}
