@@ -46,6 +46,10 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "The token made more requests this minute than the limit. Wait the seconds of the "
         "`Retry-After` header.",
     ),
+    "conflict": (
+        "The roster changed during the request",
+        "A trainer stopped sharing their record while the answer was being made: ask again.",
+    ),
     "not-found": (
         "Not found",
         "No such resource for your clinic: an unknown path, or a trainer who does not share "

@@ -70,6 +70,8 @@ CASES = [
     AccessCase("programme:api_token_revoke", _clinic_admins(302), kwargs=_token, method="post"),
     # The API: a session is no authentication there.
     AccessCase("api_v1:list_areas", _everyone(401)),
+    AccessCase("api_v1:list_trainers", _everyone(401)),
+    AccessCase("api_v1:trainer_eligibility", _everyone(401), kwargs=_trainer),
     AccessCase("api_v1:openapi-json", _everyone(200)),
     AccessCase("api_v1:openapi-view", _everyone(200)),
     AccessCase("api_v1:api-root", _everyone(404)),
