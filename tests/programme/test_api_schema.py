@@ -16,7 +16,6 @@ from rehabpath.wsgi import application
 from tests import factories, pathway_builders
 from tests.programme.api_support import clinic_token
 
-
 # Loaded at collection through the WSGI app (the schema reads no database). Not with
 # schemathesis.pytest.from_fixture: its lazy loader sets Node._nodeid, which pytest 9 no
 # longer has.
