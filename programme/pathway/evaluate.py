@@ -97,6 +97,20 @@ _day = lru_cache(maxsize=8192)(day_label)
 _num = lru_cache(maxsize=4096)(fmt_number)
 
 
+def _amount(value: Decimal, unit: str) -> str:
+    """ "1 hour", "1.5 hours", "10 points"."""
+    return f"{_num(value)} {unit}" if value == 1 else f"{_num(value)} {unit}s"
+
+
+def _more_hours(value: Decimal) -> str:
+    """ "1 more hour", "1.5 more hours"."""
+    return f"{_num(value)} more hour" + ("" if value == 1 else "s")
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[:1].lower() in "aeiou" else f"a {noun}"
+
+
 def month_end(day: dt.date) -> dt.date:
     return dt.date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
 
@@ -279,7 +293,11 @@ def _records_result(
                 reason=f"Verified {best.label}, current{until}",
                 evidence=(_evidence_of(best, start_word),),
                 holds_until=best.expires_on,
-                renew=f"Upload your renewed {noun} before {_day(best.expires_on)}.",
+                renew=(
+                    f"Upload your renewed {noun} before {_day(best.expires_on)}."
+                    if best.expires_on is not None and best.expires_on <= ctx.expiring_by
+                    else ""
+                ),
             )
     if stand_in is not None:
         return stand_in
@@ -318,7 +336,7 @@ def _why_not(
         return _unmet(
             requirement,
             explanation=f"Your {r.label} only starts on {_day(r.starts_on)}.",
-            next_step=f"Upload a {noun} that covers {_day(on)}.",
+            next_step=f"Upload {_a(noun)} that covers {_day(on)}.",
             reason=f"{r.label} not in force until {_day(r.starts_on)}",
         )
     expired = [r for r in fitting if r.status != REJECTED and lapsed(r)]
@@ -345,7 +363,7 @@ def _why_not(
         r = misfits[0]
         return _unmet(
             requirement,
-            explanation=f"Your {r.label} {r.misfit}: a {noun} is needed.",
+            explanation=f"Your {r.label} {r.misfit}: {_a(noun)} is needed.",
             next_step=missing_step or f"Upload your {noun}.",
             reason=f"No verified {noun}",
         )
@@ -567,7 +585,7 @@ def _cpd_current(ctx: _Context, requirement: Requirement) -> RequirementResult:
     points, endorsed = _year_points(facts, current, on, rules)
     current_met = points >= rules.points_target and endorsed >= rules.endorsed_points_min
     target = f"{_num(rules.points_target)} points ({_num(rules.endorsed_points_min)} endorsed)"
-    so_far = f"{_num(points)} points so far, {_num(endorsed)} endorsed"
+    so_far = f"{_amount(points, 'point')} so far, {_num(endorsed)} endorsed"
     holds_until = following_end if current_met else current.end
     renew = f"Reach {target} by {_day(current.end)}: you have {so_far}."
     first_year = cpd_year_containing(anchor, anchor)
@@ -591,7 +609,7 @@ def _cpd_current(ctx: _Context, requirement: Requirement) -> RequirementResult:
             kind=EvidenceKind.CPD,
             label=f"CPD year {last.label}",
             date=last.end,
-            date_label=(f"{_num(last_points)} points, {_num(last_endorsed)} endorsed"),
+            date_label=f"{_amount(last_points, 'point')}, {_num(last_endorsed)} endorsed",
         ),
     )
     if last_points >= rules.points_target and last_endorsed >= rules.endorsed_points_min:
@@ -599,8 +617,9 @@ def _cpd_current(ctx: _Context, requirement: Requirement) -> RequirementResult:
             ctx,
             requirement,
             explanation=(
-                f"Your last CPD year ({last.label}) met the target: {_num(last_points)} "
-                f"points, {_num(last_endorsed)} endorsed. This year: {so_far}."
+                f"Your last CPD year ({last.label}) met the target: "
+                f"{_amount(last_points, 'point')}, {_num(last_endorsed)} endorsed. "
+                f"This year: {so_far}."
             ),
             reason=f"CPD target met in the CPD year {last.label}",
             evidence=evidence,
@@ -610,7 +629,7 @@ def _cpd_current(ctx: _Context, requirement: Requirement) -> RequirementResult:
     return _unmet(
         requirement,
         explanation=(
-            f"Your last CPD year ({last.label}) ended with {_num(last_points)} points, "
+            f"Your last CPD year ({last.label}) ended with {_amount(last_points, 'point')}, "
             f"{_num(last_endorsed)} endorsed; the target is {target}."
         ),
         next_step=(f"Reach {target} in this CPD year, by {_day(current.end)}: you have {so_far}."),
@@ -641,7 +660,7 @@ def _cpd_evidence(ctx: _Context | None, activity: CPDFact) -> Evidence:
     if found is None:
         found = cache[id(activity)] = Evidence(
             kind=EvidenceKind.CPD,
-            label=f"{_num(activity.hours)} hours of CPD",
+            label=f"{_amount(activity.hours, 'hour')} of CPD",
             public_id=activity.public_id,
             date=activity.date,
             date_label=_day(activity.date),
@@ -663,11 +682,10 @@ def _cpd_hours_result(
     evidence = tuple(_cpd_evidence(ctx, a) for a in newest_first)
     have = f"{_num(total)} of {_num(target)} hours"
     if total < target:
-        missing = _num(target - total)
         return _unmet(
             requirement,
             explanation=f"You have {have} of CPD about {area.name} in {window}.",
-            next_step=f"Log {missing} more hours of CPD about {area.name}.",
+            next_step=f"Log {_more_hours(target - total)} of CPD about {area.name}.",
             reason=f"{have} of CPD about {area.name} in {window}",
             evidence=evidence,
         )
@@ -684,21 +702,19 @@ def _cpd_hours_result(
             break
     if target <= 0:
         holds_until = None
+    assert ctx is not None  # noqa: S101 - only the unmet answer is shared without one
     renew = ""
-    if holds_until is not None:
+    if holds_until is not None and holds_until <= ctx.expiring_by:  # only read when expiring
         left = sum(
             (a.hours for a in newest_first if last_counting_day(a.date, months) > holds_until),
             ZERO,
         )
-        renew = (
-            f"Log {_num(target - left)} more hours of CPD about {area.name} by {_day(holds_until)}."
-        )
-    assert ctx is not None  # noqa: S101 - only the unmet answer is shared without one
+        renew = f"Log {_more_hours(target - left)} of CPD about {area.name} by {_day(holds_until)}."
     return _met(
         ctx,
         requirement,
         explanation=f"You have {have} of CPD about {area.name} in {window}.",
-        reason=f"{_num(total)} hours of CPD about {area.name} in {window}",
+        reason=f"{_amount(total, 'hour')} of CPD about {area.name} in {window}",
         evidence=evidence,
         holds_until=holds_until,
         renew=renew,

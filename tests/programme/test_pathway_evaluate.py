@@ -370,7 +370,7 @@ def test_dbs_must_be_of_a_level_asked_for():
     result = requirement(run(trainer), DBS)
     assert result.outcome == Outcome.UNMET
     assert result.explanation == (
-        "Your basic DBS check (001) is not enhanced: a enhanced DBS certificate is needed."
+        "Your basic DBS check (001) is not enhanced: an enhanced DBS certificate is needed."
     )
     assert result.reason == "No verified enhanced DBS certificate"
 
@@ -419,7 +419,7 @@ def test_cpd_hours_count_the_area_in_the_window():
     result = requirement(run(trainer), HOURS)
     assert result.outcome == Outcome.UNMET
     assert result.explanation == "You have 2 of 3 hours of CPD about Stroke in the last 12 months."
-    assert result.next_step == "Log 1 more hours of CPD about Stroke."
+    assert result.next_step == "Log 1 more hour of CPD about Stroke."
     assert len(result.evidence) == 2
     assert requirement(run(trainer), HOURS, PARKINSONS).outcome == Outcome.MET
 
@@ -703,7 +703,7 @@ def test_cpd_expiring_when_the_year_ends_soon_behind_target():
     assert result.outcome == Outcome.EXPIRING
     assert result.holds_until == dt.date(2027, 10, 31)
     assert result.next_step == (
-        "Reach 10 points (5 endorsed) by 31 Oct 2027: you have 1 points so far, 0 endorsed."
+        "Reach 10 points (5 endorsed) by 31 Oct 2027: you have 1 point so far, 0 endorsed."
     )
 
 
