@@ -94,14 +94,13 @@ def give_qualification(
     certificates: give one)."""
     day = _today(today)
     name = TYPE_NAMES.get(kind, kind)  # type: ignore[call-overload]
-    qtype, _ = QualificationType.objects.get_or_create(
-        slug=f"pathway-{kind}-{level or 0}".replace("_", "-"),
-        defaults={
-            "name": name if level in (None, 3) else f"{name} (level {level})",
-            "kind": kind,
-            "level": level,
-        },
-    )
+    slug = f"pathway-{kind}-{level or 0}".replace("_", "-")
+    qtype = QualificationType.objects.filter(slug=slug).first()
+    if qtype is None:
+        name = name if level in (None, 3) else f"{name} (level {level})"
+        if QualificationType.objects.filter(name=name).exists():  # the catalogue's own
+            name = f"{name} ({slug})"
+        qtype = QualificationType.objects.create(slug=slug, name=name, kind=kind, level=level)
     if areas:
         qtype.condition_areas.add(*areas)
     fields = _verified(day) if status == VerificationStatus.VERIFIED else {"status": status}

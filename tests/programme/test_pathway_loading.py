@@ -200,3 +200,12 @@ def test_the_portable_queries_load_the_same_facts(monkeypatch):
     fast = load_facts(ids, on=TODAY)
     monkeypatch.setattr(connection, "vendor", "portable")
     assert load_facts(ids, on=TODAY) == fast
+
+
+def test_builders_live_alongside_the_catalogue():
+    from qualifications.catalogue import load_catalogue
+
+    load_catalogue()
+    area = build.stroke()
+    trainer = build.recognised_trainer(area, today=TODAY)
+    assert eligibility_for([trainer.pk], on=TODAY)[trainer.pk][area.pk].status == Status.ELIGIBLE
