@@ -545,6 +545,7 @@ def test_a_clinic_admin_sees_their_clinics_and_no_other(
     assert nav in html
     assert reverse("programme:api_tokens", kwargs={"clinic_id": mine.public_id}) in html
     assert reverse("programme:api_tokens", kwargs={"clinic_id": theirs.public_id}) not in html
+    assert reverse("programme:roster", kwargs={"clinic_id": mine.public_id}) in html
 
 
 def test_the_clinic_admin_panel_shows_their_clinics_and_shared_counts(
@@ -557,6 +558,7 @@ def test_the_clinic_admin_panel_shows_their_clinics_and_shared_counts(
     html = _html(client_for(clinic_admin_user).get(reverse("home")))
 
     assert mine.name in html and "3 trainers sharing" in html
+    assert reverse("programme:roster", kwargs={"clinic_id": mine.public_id}) in html
     assert theirs.name not in html
     assert reverse("programme:clinic_home") in html
 
