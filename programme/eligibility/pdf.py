@@ -1,7 +1,8 @@
 """A stored check as a PDF verification record (WeasyPrint), to keep as pre-employment evidence.
 
 Rendered on demand from the stored rows (never recomputed), so the file says exactly what the
-clinic was told, however often it is downloaded. One check of one trainer fits one page.
+clinic was told, however often it is downloaded. One check of one trainer fits one page; a
+check of several trainers (an API roster call) is one table, up to `PDF_MAX_TRAINERS`.
 """
 
 import datetime as dt
@@ -12,6 +13,11 @@ from django.utils.text import slugify
 
 from programme.eligibility.records import TrainerAnswers
 from programme.models import EligibilityCheck
+
+# WeasyPrint lays out a roster of 1,000 trainers (5,000 answers) in minutes, too long for a
+# request: a check of more trainers than this is read on its page (and in the API's answer),
+# and each trainer's own check on the check page has its PDF.
+PDF_MAX_TRAINERS = 50
 
 
 def check_pdf_filename(check: EligibilityCheck, groups: list[TrainerAnswers]) -> str:

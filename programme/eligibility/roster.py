@@ -100,7 +100,9 @@ ROSTER_CACHE_SECONDS = 300
 
 
 def _cache_key(clinic: Clinic, rules_version: int, on: dt.date) -> str:
-    return f"eligibility:roster:v1:{clinic.pk}:{rules_version}:{on.isoformat()}"
+    # Public ids, not primary keys: a database restored or re-created under the same cache
+    # must not read another clinic's answers.
+    return f"eligibility:roster:v1:{clinic.public_id}:{rules_version}:{on.isoformat()}"
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,9 @@ def compute_roster(clinic: Clinic, *, on: dt.date | None = None, fresh: bool = F
     missing = [
         pk
         for pk, trainer in current.items()
-        if pk not in known or known[pk].suspended != trainer.suspended
+        if pk not in known
+        or known[pk].public_id != trainer.public_id  # the same key, someone else: recompute
+        or known[pk].suspended != trainer.suspended
     ]
     as_at = cached.as_at if cached is not None and known else timezone.now()
     if missing:

@@ -21,7 +21,7 @@ from mentorship.progress import Area
 from programme.clinics.access import clinics_of, get_clinic_for_user, get_shared_trainer
 from programme.eligibility.access import get_check_for_clinic
 from programme.eligibility.forms import CheckForm, RosterFilterForm
-from programme.eligibility.pdf import check_pdf_filename, render_check_pdf
+from programme.eligibility.pdf import PDF_MAX_TRAINERS, check_pdf_filename, render_check_pdf
 from programme.eligibility.records import answers_by_trainer, check_history
 from programme.eligibility.roster import ROSTER_CACHE_SECONDS, compute_roster, roster_view
 from programme.eligibility.services import eligibility_check_export, eligibility_check_record
@@ -155,6 +155,8 @@ def check_record(
             "groups": page.object_list,
             "single": len(groups) == 1,
             "trainer_count": len(groups),
+            "has_pdf": len(groups) <= PDF_MAX_TRAINERS,
+            "pdf_max_trainers": PDF_MAX_TRAINERS,
             "checked_at_utc": stored.checked_at.astimezone(dt.UTC),
         },
     )
@@ -169,6 +171,15 @@ def check_pdf(
     clinic = get_clinic_for_user(request.user, clinic_id)
     stored = get_check_for_clinic(clinic, check_id)
     groups = answers_by_trainer(stored)
+    if len(groups) > PDF_MAX_TRAINERS:
+        messages.info(
+            request,
+            f"A PDF record is made for checks of up to {PDF_MAX_TRAINERS} trainers; this one "
+            f"is kept here. Check a trainer on their own for their PDF record.",
+        )
+        return redirect(
+            "programme:check_record", clinic_id=clinic.public_id, check_id=stored.public_id
+        )
     content = render_check_pdf(stored, groups, generated_at=timezone.now())
     eligibility_check_export(actor=Actor.from_request(request), check=stored)
     response = HttpResponse(content, content_type="application/pdf")

@@ -430,3 +430,77 @@ def test_clinic_pages_show_no_reflection_session_note_or_evidence_file(
         page = response.content.decode()
         assert all(text and escape(text) not in page for text in reflections)
         assert "/evidence/" not in page
+
+
+def test_a_cached_answer_is_never_shown_for_someone_else(admin, clinic, areas):
+    """A cache that outlived its database (restored, re-created) could hold answers under a
+    trainer's primary key that now belongs to someone else: they are worked out again."""
+    from django.core.cache import cache
+
+    from programme.eligibility.roster import (
+        RosterCell,
+        RosterTrainer,
+        _cache_key,
+        _Cached,
+        compute_roster,
+    )
+    from programme.pathway.selectors import current_rules
+    from tests.pathway_builders import not_eligible_trainer
+
+    trainer = not_eligible_trainer(areas[0], today=TODAY)
+    share(trainer, clinic)
+    stale = RosterTrainer(
+        public_id="someone-else",
+        name="Someone Else",
+        suspended=False,
+        cells={areas[0].pk: RosterCell(areas[0].pk, "Stroke", "eligible", None)},
+    )
+    key = _cache_key(clinic, current_rules().version, TODAY)
+    cache.set(key, _Cached(NOW, {trainer.pk: stale}), 60)
+
+    roster = compute_roster(clinic)
+
+    assert roster.trainers[0].public_id == str(trainer.public_id)
+    assert roster.trainers[0].cells[areas[0].pk].status == "not_eligible"
+
+
+def _roster_check(admin_user, clinic, count):
+    check, _ = eligibility_check_record(
+        actor=Actor.for_user(admin_user),
+        clinic=clinic,
+        trainers=shared_trainers(clinic, count),
+        area_ids=None,
+        on=TODAY,
+        channel=EligibilityCheck.Channel.PAGE,
+    )
+    return check
+
+
+def test_the_pdf_record_of_several_trainers_lists_each_of_them(
+    admin, clinic_admin_user, clinic, areas
+):
+    check = _roster_check(clinic_admin_user, clinic, 3)
+
+    response = admin.get(_url("check_pdf", clinic, check_id=check.public_id))
+
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    for name in set(check.answers.values_list("trainer_name", flat=True)):
+        assert name in text
+    assert "eligibility-check-3-trainers-" in response["Content-Disposition"]
+
+
+def test_a_check_of_more_trainers_than_a_pdf_holds_is_read_on_its_page(
+    admin, clinic_admin_user, clinic, areas
+):
+    from programme.eligibility.pdf import PDF_MAX_TRAINERS
+
+    check = _roster_check(clinic_admin_user, clinic, PDF_MAX_TRAINERS + 1)
+    record = _url("check_record", clinic, check_id=check.public_id)
+
+    page = admin.get(record).content.decode()
+    response = admin.get(_url("check_pdf", clinic, check_id=check.public_id), follow=True)
+
+    assert "Download PDF record" not in page
+    assert f"up to {PDF_MAX_TRAINERS} trainers" in page
+    assert response.redirect_chain == [(record, 302)]
+    assert not AuditEvent.objects.filter(action="eligibility.export").exists()
