@@ -46,6 +46,7 @@ NOT_PAGES = {
     "account_logout",
     "trainers:evidence_download",
     "programme:bulk_import_template",
+    "programme:check_pdf",
     "programme:compliance_csv",
     "qualifications:cpd_export_download",
 }
@@ -274,6 +275,29 @@ def _session_decision_with_errors(page) -> None:
     assert page.get_by_role("alert").is_visible()
 
 
+def _demo_check_page(page) -> None:
+    from trainers.models import Clinic, TrainerProfile
+
+    clinic = Clinic.objects.get(name="Riverside Neuro Rehab")
+    trainer = TrainerProfile.objects.get(user__email="trainer@example.com")
+    page.goto(f"/clinic/{clinic.public_id}/trainers/{trainer.public_id}/")
+
+
+def _check_form_with_errors(page) -> None:
+    _demo_check_page(page)
+    page.get_by_label("Day to check").fill("2000-01-01")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Check and record").click()
+    assert page.get_by_text("cannot answer for a day in the past").first.is_visible()
+
+
+def _stored_check(page) -> None:
+    _demo_check_page(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Check and record").click()
+    assert page.get_by_role("link", name="Download PDF record").is_visible()
+
+
 STATES: dict[str, dict[str, Callable]] = {
     "anonymous": {"login with errors": _login_with_errors},
     "trainer": {
@@ -286,6 +310,10 @@ STATES: dict[str, dict[str, Callable]] = {
         "session with two rounds": _session_with_two_rounds,
     },
     "mentor": {"session decision with errors": _session_decision_with_errors},
+    "clinic_admin": {
+        "check form with errors": _check_form_with_errors,
+        "a stored check of every area": _stored_check,
+    },
     "staff": {
         "verification form with errors": _verification_with_errors,
         "import preview": _import_preview(valid=True),
