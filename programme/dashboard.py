@@ -6,6 +6,8 @@ from mentorship.access import current_assignment_of
 from mentorship.models import SessionStatus, SupervisedSession
 from mentorship.selectors_meetings import meetings_waiting_count
 from mentorship.selectors_scope import scope_status_for
+from programme.pathway.presenting import dashboard_lines
+from programme.pathway.selectors import pathway_for
 from qualifications.selectors import cpd_summary_for
 from rehabpath.models import User
 from trainers.models import DisplayStatus
@@ -37,6 +39,8 @@ def trainer_panel(user: User) -> dict[str, Any]:
         # Asks the trainer to sign when they have no declaration, a new version is out, or
         # theirs ends within 30 days.
         "scope": scope_status_for(profile),
+        # Where they stand in the areas they work towards, and the next step in each.
+        "pathway": dashboard_lines(pathway_for(profile)),
         # Supervised sessions the mentor returned: the trainer's move (mentorship:sessions).
         "returned_sessions": SupervisedSession.objects.filter(
             trainer=profile, status=SessionStatus.RETURNED

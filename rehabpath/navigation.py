@@ -28,6 +28,8 @@ class NavItem:
 # desktop width; each page's heading gives the full name.
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Dashboard", "home", frozenset(Role)),
+    # Where the trainer stands in each condition area: the summary of everything below.
+    NavItem("Pathway", "programme:pathway", frozenset({Role.TRAINER})),
     NavItem(
         "My records",
         "trainers:records",

@@ -26,7 +26,8 @@ def test_the_trainer_dashboard_runs_a_fixed_number_of_queries(
     # the user (with roles and profile); 3 record kinds; the CPD summary (activities, their
     # areas, the policy, the condition areas); the current mentor; the meetings waiting; the
     # scope statement, the trainer's declaration and whether they ever signed one; returned
-    # sessions.
-    with django_assert_num_queries(14):
+    # sessions; the pathway (14: the rules in force, the trainer's facts in eleven, the
+    # condition areas, the CPD policy; programme.pathway.selectors.pathway_for).
+    with django_assert_num_queries(28):
         response = client.get(reverse("home"))
     assert response.status_code == 200

