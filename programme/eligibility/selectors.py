@@ -15,7 +15,7 @@ from programme.pathway.evaluate import evaluate
 from programme.pathway.loading import condition_areas, load_facts
 from programme.pathway.results import Eligibility
 from programme.pathway.rules import RuleSet
-from programme.pathway.selectors import current_rules
+from programme.pathway.selectors import current_rules, without_cycle_collection
 from qualifications.selectors import active_rules
 
 __all__ = ["eligibility_for"]
@@ -42,7 +42,8 @@ def eligibility_for(
         areas = [a for a in areas if a.id in wanted]
     cpd = active_rules()
     answers = {}
-    for pk, trainer in facts.items():
-        pathway = evaluate(trainer, rules, areas, on=day, cpd_rules=cpd)
-        answers[pk] = decide(trainer, pathway, rules=rules, as_at=as_at)
+    with without_cycle_collection():
+        for pk, trainer in facts.items():
+            pathway = evaluate(trainer, rules, areas, on=day, cpd_rules=cpd)
+            answers[pk] = decide(trainer, pathway, rules=rules, as_at=as_at)
     return answers

