@@ -1,8 +1,9 @@
 """The pathway of trainers today (or on any day): the rules in force, loaded and evaluated.
 
-`current_rules()` is the newest PathwayRules version; `pathway_for` / `pathways_for` load the
-facts in a fixed number of queries (programme.pathway.loading) and run the pure evaluator
-(programme.pathway.evaluate) with the active CPD policy.
+`current_rules()` (from programme.pathway.versions, re-exported) is the newest PathwayRules
+version; `pathway_for` / `pathways_for` load the facts in a fixed number of queries
+(programme.pathway.loading) and run the pure evaluator (programme.pathway.evaluate) with the
+active CPD policy.
 """
 
 import datetime as dt
@@ -12,11 +13,11 @@ from contextlib import contextmanager
 
 from django.utils import timezone
 
-from programme.models import PathwayRules
 from programme.pathway.evaluate import evaluate
 from programme.pathway.loading import condition_areas, load_facts
 from programme.pathway.results import PathwayResult
-from programme.pathway.rules import DEFAULT_DEFINITION, RuleSet, rules_of, to_json
+from programme.pathway.rules import RuleSet
+from programme.pathway.versions import current_rules
 from qualifications.selectors import active_rules
 from trainers.models import TrainerProfile
 
@@ -41,25 +42,6 @@ def without_cycle_collection() -> Iterator[None]:
     finally:
         if paused:
             gc.enable()
-
-
-def current_rules() -> RuleSet:
-    """The newest version of the pathway rules (one query).
-
-    A database without any (a flushed test database: the seeding migration ran before the
-    flush) gets the defaults stored as version 1 first; get_or_create settles a race between
-    two first readers on the unique version.
-    """
-    row = PathwayRules.objects.order_by("-version").first()
-    if row is None:
-        row, _ = PathwayRules.objects.get_or_create(
-            version=1,
-            defaults={
-                "definition": to_json(DEFAULT_DEFINITION),
-                "note": "The defaults of the design (DESIGN.md).",
-            },
-        )
-    return rules_of(row)
 
 
 def pathways_for(

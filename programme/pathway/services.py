@@ -16,7 +16,7 @@ from django.utils import timezone
 from programme.models import PathwayRules
 from programme.pathway.changes import audit_data, changes_between
 from programme.pathway.rules import Definition, Kind, Requirement, from_json, to_json
-from programme.pathway.versions import rules_in_force
+from programme.pathway.versions import current_rules
 from qualifications.models import QualificationType
 from rehabpath.audit import Actor, record_event
 from rehabpath.errors import DomainError
@@ -161,7 +161,7 @@ def pathway_rules_update(
         # statement of its own, so it sees a version committed while this one waited.
         newest = PathwayRules.objects.select_for_update().order_by("-version").first()
         number = (PathwayRules.objects.aggregate(n=Max("version"))["n"] or 0) + 1
-        current = rules_in_force()
+        current = current_rules()
         if based_on is not None and current.version != based_on:
             saved = PathwayRules.objects.select_related("created_by").get(version=current.version)
             who = (

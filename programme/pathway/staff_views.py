@@ -17,7 +17,7 @@ from programme.pathway.display import sections_of
 from programme.pathway.forms import PathwayRulesForm, error_items
 from programme.pathway.rules import DEFAULTS, RuleSet, rules_of
 from programme.pathway.services import pathway_rules_update
-from programme.pathway.versions import history, rules_in_force, version_with_previous
+from programme.pathway.versions import current_rules, history, version_with_previous
 from rehabpath.access import role_required
 from rehabpath.audit import Actor
 from rehabpath.errors import DomainError
@@ -64,7 +64,7 @@ def pathway_rules_version(request: AuthenticatedHttpRequest, version: int) -> Ht
 @role_required(Role.STAFF)
 @require_http_methods(["GET", "POST"])
 def pathway_rules_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
-    current = rules_in_force()
+    current = current_rules()
     form = PathwayRulesForm(
         request.POST or None, definition=current.definition, version=current.version
     )

@@ -7,7 +7,7 @@ count against the same numbers the pathway evaluates.
 
 from mentorship.progress import Requirements
 from programme.pathway.rules import Definition, Kind
-from programme.pathway.versions import rules_in_force
+from programme.pathway.versions import current_rules
 
 
 def requirements_of(definition: Definition) -> Requirements:
@@ -21,4 +21,4 @@ def requirements_of(definition: Definition) -> Requirements:
 
 def supervised_requirements() -> Requirements:
     """One query: the newest rules version."""
-    return requirements_of(rules_in_force().definition)
+    return requirements_of(current_rules().definition)

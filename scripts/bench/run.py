@@ -339,8 +339,7 @@ def count_queries(url: str, session: str | None, headers: dict[str, str]) -> int
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    meta = {"HTTP_" + name.upper().replace("-", "_"): value for name, value in headers.items()}
-    client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https", **meta)
+    client = Client(headers={"Host": "127.0.0.1", "X-Forwarded-Proto": "https", **headers})
     if session:
         client.cookies["sessionid"] = session
     client.get(url)  # this process's caches warm (content types), as the server's are

@@ -11,7 +11,7 @@ from programme.pathway.changes import changes_between
 from programme.pathway.forms import PathwayRulesForm
 from programme.pathway.rules import DEFAULT_DEFINITION, from_json, to_json
 from programme.pathway.services import pathway_rules_update
-from programme.pathway.versions import rules_in_force
+from programme.pathway.versions import current_rules
 from rehabpath.audit import Actor
 from rehabpath.errors import DomainError
 from rehabpath.models import AuditEvent
@@ -57,7 +57,7 @@ def staff(staff_user):
 
 
 def test_the_migration_seeds_version_one_with_the_defaults(db):
-    rules = rules_in_force()
+    rules = current_rules()
     assert rules.version == 1
     assert rules.definition == DEFAULT_DEFINITION
 
@@ -70,7 +70,7 @@ def test_a_save_makes_the_next_version_and_keeps_the_earlier_one(staff):
 
     assert saved.version == 2 and saved.created_by == staff.user
     assert saved.note == "More level 1 practice."
-    assert rules_in_force().definition == new
+    assert current_rules().definition == new
     first.refresh_from_db()
     assert from_json(first.definition) == DEFAULT_DEFINITION  # never edited
 
@@ -381,7 +381,7 @@ def test_a_save_started_before_someone_elses_is_refused_and_can_be_resent(
     resent = {**data, "based_on": "2"}
     assert response.context["form"]["based_on"].value() == "2"
     assert client.post(reverse("programme:pathway_rules_edit"), resent).status_code == 302
-    assert rules_in_force().version == 3
+    assert current_rules().version == 3
 
 
 def test_the_version_page_of_the_first_version_says_so(client_for, staff_user):
