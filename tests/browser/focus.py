@@ -92,6 +92,7 @@ _ACTIVE = """() => {
 }"""
 
 
+PAUSES_MS = (0, 250, 1000)
 _TWO_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
 
@@ -148,12 +149,13 @@ def tab_through(page, *, within: str | None = None) -> list[Stop]:
         before = baseline.crop((left, top, right, bottom))
         # On a loaded machine the first picture can come before Chromium has painted the new
         # focus (seen in CI: a header link measured 0 px changed, then passed on every rerun).
-        # Wait for two frames, and look once more after a pause before calling a ring faint:
-        # an indicator that is really missing fails both times.
-        for attempt in range(2):
+        # Wait for two frames, and look again after growing pauses before calling a ring
+        # faint (CI on two busy cores has needed the second pause): an indicator that is
+        # really missing fails every time.
+        for pause in PAUSES_MS:
             page.evaluate(_TWO_FRAMES)
-            if attempt:
-                page.wait_for_timeout(250)
+            if pause:
+                page.wait_for_timeout(pause)
             focused = _image(page.screenshot(full_page=True, clip=clip, animations="disabled"))
             area, best = _compare(before, focused)
             if area >= _required_area(active["width"], active["height"]):
