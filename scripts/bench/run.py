@@ -360,10 +360,10 @@ def measure(page: Page, url: str, session: str | None, config: Config) -> Result
     times = []
     for _ in range(5):
         started = time.perf_counter()
-        status, headers, _body = browser.request("GET", url)
+        status, answered, _body = browser.request("GET", url)
         times.append((time.perf_counter() - started) * 1000)
         if status != 200:
-            where = headers.get("Location", "")
+            where = answered.get("Location", "")
             raise HarnessError(f"{page.name}: GET {url} answered {status} {where}".strip())
     result.alone_ms = statistics.median(times[1:])
     result.queries = count_queries(url, session, headers)
