@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from mentorship.models import MentorAssignment, SupervisionMeeting
 from rehabpath.formats import day_label
-from rehabpath.mail import mail_enqueue
 from rehabpath.models import User
+from rehabpath.notifications import notify
 
 
 def mail_assignment(*, assignment: MentorAssignment, event: str) -> None:
@@ -17,11 +17,11 @@ def mail_assignment(*, assignment: MentorAssignment, event: str) -> None:
         ("trainer", trainer_user, mentor_user),
         ("mentor", mentor_user, trainer_user),
     ):
-        mail_enqueue(
+        notify(
             recipient=recipient,
             subject_key=f"mentor_assignment:{assignment.public_id}:{role}",
             milestone=event,
-            template="mentor_assignment",
+            kind="mentor.assignment",
             context={
                 "event": event,
                 "role": role,
@@ -43,11 +43,11 @@ def mail_meeting(*, meeting: SupervisionMeeting, event: str, recipient: User) ->
     assignment = meeting.assignment
     trainer_user = assignment.trainer.user
     other = assignment.mentor.user if recipient.pk == trainer_user.pk else trainer_user
-    mail_enqueue(
+    notify(
         recipient=recipient,
         subject_key=f"supervision_meeting:{meeting.public_id}",
         milestone=f"{event}:{meeting.revision}",
-        template="supervision_meeting",
+        kind="meeting.recorded",
         context={
             "event": event,
             "other_name": other.name or other.email,

@@ -16,8 +16,9 @@ from django.urls import reverse
 
 from mentorship.models import ComplexityLevel, SessionMode, SupervisedSession
 from rehabpath.formats import day_label
-from rehabpath.mail import context_builder, mail_enqueue
-from rehabpath.models import MailDelivery, User
+from rehabpath.mail import context_builder
+from rehabpath.models import Delivery, User
+from rehabpath.notifications import notify
 
 
 def _name(user: User) -> str:
@@ -40,22 +41,22 @@ def _summary(session: SupervisedSession) -> dict[str, Any]:
 
 
 def mail_session_submitted(*, session: SupervisedSession, mentor: User, round_number: int) -> None:
-    mail_enqueue(
+    notify(
         recipient=mentor,
         subject_key=f"supervised_session:{session.public_id}:submitted",
         milestone=f"round-{round_number}",
-        template="supervised_session_submitted",
+        kind="session.submitted",
         context={**_summary(session), "round": round_number},
     )
 
 
 def mail_session_decided(*, session: SupervisedSession, round_number: int, decision: str) -> None:
     """Tell the trainer the mentor returned or signed off this round ("returned"/"signed_off")."""
-    mail_enqueue(
+    notify(
         recipient=session.trainer.user,
         subject_key=f"supervised_session:{session.public_id}:decision",
         milestone=f"round-{round_number}",
-        template="supervised_session_decided",
+        kind="session.decided",
         context={
             **_summary(session),
             "round": round_number,
@@ -66,10 +67,10 @@ def mail_session_decided(*, session: SupervisedSession, round_number: int, decis
 
 
 def mail_session_signed_copy(*, session: SupervisedSession, mentor: User) -> None:
-    mail_enqueue(
+    notify(
         recipient=mentor,
         subject_key=f"supervised_session:{session.public_id}:signed_copy",
-        template="supervised_session_signed_copy",
+        kind="session.signed_copy",
         context={**_summary(session), "session_public_id": str(session.public_id)},
     )
 
@@ -80,14 +81,14 @@ def _feedback_of(session: SupervisedSession, round_number: int) -> str:
 
 
 @context_builder("supervised_session_decided")
-def _decided_context(delivery: MailDelivery) -> dict[str, Any]:
+def _decided_context(delivery: Delivery) -> dict[str, Any]:
     # The mentor's feedback is read at send time: the ledger keeps no text of the session.
     session = SupervisedSession.objects.get(public_id=delivery.context["session_public_id"])
     return {"feedback": _feedback_of(session, int(delivery.context["round"]))}
 
 
 @context_builder("supervised_session_signed_copy")
-def _signed_copy_context(delivery: MailDelivery) -> dict[str, Any]:
+def _signed_copy_context(delivery: Delivery) -> dict[str, Any]:
     session = SupervisedSession.objects.select_related("condition_area", "trainer__user").get(
         public_id=delivery.context["session_public_id"]
     )

@@ -6,8 +6,9 @@ from django.urls import reverse
 
 from qualifications.models import PortfolioExport
 from rehabpath.formats import day_label
-from rehabpath.mail import context_builder, mail_enqueue
-from rehabpath.models import MailDelivery
+from rehabpath.mail import context_builder
+from rehabpath.models import Delivery
+from rehabpath.notifications import notify
 
 
 def mail_portfolio_export(*, export: PortfolioExport) -> None:
@@ -15,17 +16,17 @@ def mail_portfolio_export(*, export: PortfolioExport) -> None:
 
     One mail per export and outcome: a retried task never sends a second one.
     """
-    mail_enqueue(
+    notify(
         recipient=export.trainer.user,
         subject_key=f"portfolio_export:{export.public_id}",
         milestone=export.status,
-        template="portfolio_export",
+        kind="portfolio.export",
         context={"export_id": str(export.public_id)},
     )
 
 
 @context_builder("portfolio_export")
-def _portfolio_export_context(delivery: MailDelivery) -> dict[str, Any]:
+def _portfolio_export_context(delivery: Delivery) -> dict[str, Any]:
     # Built at send time from the row, so the mail says what is true when it leaves.
     export = PortfolioExport.objects.filter(public_id=delivery.context["export_id"]).first()
     if export is None:

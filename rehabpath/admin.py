@@ -39,7 +39,7 @@ from rehabpath.audit import (
     record_event,
     register_audit_action,
 )
-from rehabpath.models import AuditEvent, MailDelivery, User
+from rehabpath.models import AuditEvent, Delivery, User
 
 ADMIN_REASON = "Changed in the admin"
 
@@ -429,12 +429,20 @@ class AuditEventAdmin(ReadOnlyStaffAdmin):
     list_per_page = 25  # each row costs the admin's rendering more than its query
 
 
-@admin.register(MailDelivery)
-class MailDeliveryAdmin(ReadOnlyStaffAdmin):
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyStaffAdmin):
     """Read-only: staff see what was sent, what waits and what failed (with the error)."""
 
-    list_display = ["created_at", "to_address", "template", "milestone", "status", "attempts"]
+    list_display = [
+        "created_at",
+        "channel",
+        "to_address",
+        "kind",
+        "milestone",
+        "status",
+        "attempts",
+    ]
     list_select_related = ["recipient"]  # to_address reads it on every row
-    list_filter = ["status", "template"]
-    search_fields = ["recipient__email", "address", "subject_key"]
-    readonly_fields = [f.name for f in MailDelivery._meta.fields]
+    list_filter = ["channel", "status", "kind"]
+    search_fields = ["recipient__email", "destination", "subject_key"]
+    readonly_fields = [f.name for f in Delivery._meta.fields]

@@ -1,34 +1,35 @@
-"""E-mail that must go out once: enqueue into the ledger, deliver from a Celery task.
+"""The mail channel of the ledger (rehabpath.ledger), and rendering e-mails.
 
 A mail is rendered at send time from templates/emails/<template>_subject.txt, _body.txt and
 _body.html. The ledger row holds only plain values; anything secret or short-lived (a
 password-reset link) is built at send time by a context builder registered for the template.
+Items are recorded with rehabpath.notifications.notify, never sent directly.
 """
 
 import datetime as dt
-from collections.abc import Callable
-from enum import StrEnum
+from collections.abc import Callable, Iterator, Sequence
 from smtplib import SMTPException
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.template.loader import render_to_string
-from django.utils import timezone
 
-from rehabpath.models import MailDelivery, User
+from rehabpath.ledger import ChannelSpec, register_channel
+from rehabpath.models import Delivery
 
 # Failures worth retrying: the mail server or the network being briefly away. Anything else
 # (a template error, say) marks the row failed at once: retrying would not help.
 TRANSIENT_MAIL_ERRORS = (SMTPException, ConnectionError, TimeoutError)
 
-ContextBuilder = Callable[[MailDelivery], dict[str, Any]]
+ContextBuilder = Callable[[Delivery], dict[str, Any]]
 CONTEXT_BUILDERS: dict[str, ContextBuilder] = {}
 
 
 def context_builder(template: str) -> Callable[[ContextBuilder], ContextBuilder]:
+    """Register what a template needs at send time (a password-reset link, a digest's list)."""
+
     def register(builder: ContextBuilder) -> ContextBuilder:
         CONTEXT_BUILDERS[template] = builder
         return builder
@@ -36,97 +37,62 @@ def context_builder(template: str) -> Callable[[ContextBuilder], ContextBuilder]
     return register
 
 
-def mail_enqueue(
-    *,
-    recipient: User | None = None,
-    address: str = "",
-    subject_key: str,
-    template: str,
-    context: dict[str, Any] | None = None,
-    milestone: str = "",
-) -> MailDelivery | None:
-    """Record a mail as due and send it after the current transaction commits.
+def mail_retry_delays() -> list[dt.timedelta]:
+    return [dt.timedelta(seconds=s) for s in settings.MAIL_RETRY_DELAYS]
 
-    To `recipient` (a user), or to `address` when there is no such user (an invitation of
-    someone who has no account yet): a recipient wins over an address. Returns None when this
-    (recipient or address, subject, milestone) was enqueued before: it is never sent twice,
-    whoever asks.
+
+def send_mails(rows: Sequence[Delivery]) -> Iterator[tuple[Delivery, Exception | None]]:
+    """The mail channel: one connection to the mail server for the batch, one message a row.
+
+    A row whose rendering fails (a template error) fails alone; a connection that drops fails
+    the row being sent, and the next row opens a new one.
     """
-    from rehabpath.tasks import deliver_mail
-
-    if recipient is None and not address:
-        raise ValueError("mail_enqueue needs a recipient or an address")
+    connection = None
     try:
-        with transaction.atomic():
-            delivery = MailDelivery.objects.create(
-                recipient=recipient,
-                address="" if recipient is not None else address,
-                subject_key=subject_key,
-                milestone=milestone,
-                template=template,
-                context=context or {},
-            )
-    except IntegrityError:
-        return None
-    deliver_mail.delay_on_commit(delivery.pk)
-    return delivery
+        for row in rows:
+            try:
+                message = _render(row)
+                if connection is None:
+                    connection = mailers.default  # a new connection to MAILERS["default"]
+                    connection.open()
+                connection.send_messages([message])
+            except Exception as exc:  # recorded on the row by rehabpath.ledger
+                if connection is not None and isinstance(exc, TRANSIENT_MAIL_ERRORS):
+                    _close_quietly(connection)
+                    connection = None
+                yield row, exc
+            else:
+                yield row, None
+    finally:
+        if connection is not None:
+            _close_quietly(connection)
 
 
-class Outcome(StrEnum):
-    SENT = "sent"  # this call sent it
-    DONE = "done"  # sent (or given up) before: nothing to do
-    BUSY = "busy"  # another worker holds a live claim: look again once the lease runs out
-
-
-def claim_lease() -> dt.timedelta:
-    """How long a claim protects a row: a worker is killed at the hard time limit anyway."""
-    return dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
-
-
-def mail_deliver(delivery_id: int) -> Outcome:
-    """Send one ledger row unless it is sent or claimed by a live worker.
-
-    The claim is a conditional UPDATE: of two workers running the same delivery, one gets the
-    row. A claim older than the lease belongs to a worker that died mid-send, so it is taken
-    over: a crash can cause (rarely) a second copy, never a lost mail.
-    """
-    now = timezone.now()
-    claimable = Q(status=MailDelivery.Status.PENDING) | Q(
-        status=MailDelivery.Status.SENDING, claimed_at__lt=now - claim_lease()
-    )
-    claimed = MailDelivery.objects.filter(claimable, pk=delivery_id).update(
-        status=MailDelivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
-    )
-    if claimed != 1:
-        held = MailDelivery.objects.filter(pk=delivery_id, status=MailDelivery.Status.SENDING)
-        return Outcome.BUSY if held.exists() else Outcome.DONE
-    delivery = MailDelivery.objects.select_related("recipient").get(pk=delivery_id)
+def _close_quietly(connection: Any) -> None:
     try:
-        _render(delivery).send()  # through MAILERS["default"]
-    except Exception as exc:
-        # Transient: back to pending so a retry can claim it again. Otherwise: failed. The
-        # error is kept on the row either way.
-        transient = isinstance(exc, TRANSIENT_MAIL_ERRORS)
-        MailDelivery.objects.filter(pk=delivery_id).update(
-            status=MailDelivery.Status.PENDING if transient else MailDelivery.Status.FAILED,
-            last_error=f"{type(exc).__name__}: {exc}"[:255],
-        )
-        raise
-    MailDelivery.objects.filter(pk=delivery_id).update(
-        status=MailDelivery.Status.SENT, sent_at=timezone.now(), last_error=""
-    )
-    return Outcome.SENT
+        connection.close()
+    except Exception:  # noqa: S110 - the connection is being dropped either way
+        pass
 
 
-def mail_give_up(delivery_id: int) -> None:
-    """After the last retry: mark the row failed so it stays visible, and is not resent."""
-    MailDelivery.objects.filter(pk=delivery_id, status=MailDelivery.Status.PENDING).update(
-        status=MailDelivery.Status.FAILED
-    )
+register_channel(
+    Delivery.Channel.MAIL,
+    ChannelSpec(send=send_mails, transient=TRANSIENT_MAIL_ERRORS, retry_delays=mail_retry_delays),
+)
 
 
-def _render(delivery: MailDelivery) -> EmailMultiAlternatives:
-    context = {"recipient": delivery.recipient, **delivery.context}
+def message_id(delivery: Delivery) -> str:
+    """The same Message-ID for every attempt at one row: a second copy can be recognised."""
+    domain = urlsplit(settings.SITE_URL).hostname or "rehabpath.invalid"
+    return f"<{delivery.public_id}@{domain}>"
+
+
+def _render(delivery: Delivery) -> EmailMultiAlternatives:
+    context = {
+        "recipient": delivery.recipient,
+        "link": settings.SITE_URL + delivery.path if delivery.path else "",
+        **delivery.context,
+    }
     builder = CONTEXT_BUILDERS.get(delivery.template)
     if builder is not None:
         context.update(builder(delivery))
@@ -137,6 +103,7 @@ def _render(delivery: MailDelivery) -> EmailMultiAlternatives:
         html_template=f"{prefix}_body.html",
         context=context,
         to=[delivery.to_address],
+        headers={"Message-ID": message_id(delivery)},
     )
 
 

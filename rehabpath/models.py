@@ -1,4 +1,4 @@
-"""Cross-cutting models: the user account and the append-only audit log."""
+"""Cross-cutting models: the user account, the append-only audit log and the delivery ledger."""
 
 import uuid
 from typing import Any, NoReturn
@@ -140,64 +140,159 @@ class AuditEvent(models.Model):
         raise PermissionError("Audit events are append-only.")
 
 
-class MailDelivery(models.Model):
-    """The once-only ledger for e-mail: one row per (recipient, subject, milestone).
+class Delivery(models.Model):
+    """The once-only ledger of everything RehabPath tells someone: e-mail (with its entry in
+    the recipient's notification list) and clinic webhooks.
 
-    The unique key decides whether a mail is due, not the broker (which delivers at least
-    once): a second enqueue of the same mail finds the row and does nothing, and a worker
-    claims a row with a conditional UPDATE before sending, so duplicate task runs send once.
+    One row per (recipient, kind, subject, milestone): the unique key decides whether an item
+    is due, not the broker (which delivers at least once). An event, a reminder sweep or a
+    second beat that finds the row already there does nothing; a worker claims a row with a
+    conditional UPDATE before sending (rehabpath.ledger), so duplicate task runs send once, and
+    a claim whose lease ran out (a worker that died) is taken over. The row's public id is the
+    e-mail's Message-ID and the webhook's id: a receiver can drop the one copy a crash between
+    "accepted" and "recorded" can cause.
     """
+
+    class Channel(models.TextChoices):
+        MAIL = "mail", "E-mail and notification list"
+        WEBHOOK = "webhook", "Clinic webhook"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to be sent"
         SENDING = "sending", "Being sent"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        # A user's preference (rehabpath.notifications) decided the mail: the notification
+        # list shows the item either way.
+        MUTED = "muted", "Not e-mailed (muted)"
+        DIGEST = "digest", "Waiting for the weekly digest"
+        DIGESTED = "digested", "Sent in a weekly digest"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    recipient = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.CASCADE, related_name="mail_deliveries"
+    channel = models.CharField(
+        max_length=16, choices=Channel.choices, default=Channel.MAIL, db_default="mail"
     )
-    # For a mail to an address with no account behind it (yet): a clinic admin's invitation.
-    # Exactly one of recipient and address is set; a recipient's mail goes to their address
-    # of the moment it is sent.
-    address = models.EmailField(blank=True, default="", db_default="")
+    recipient = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    # Where a row without a recipient goes: an e-mail address with no account behind it
+    # (yet: a clinic admin's invitation), or a webhook endpoint's public id. Exactly one of
+    # recipient and destination is set; a recipient's mail goes to their address of the
+    # moment it is sent.
+    destination = models.CharField(max_length=254, blank=True, default="", db_default="")
+    # What this is about, as registered in rehabpath.notifications (e.g. "expiry.insurance",
+    # "session.submitted", "eligibility.changed"): preferences and the digest are per kind.
+    kind = models.CharField(max_length=64)
     subject_key = models.CharField(max_length=120)
     milestone = models.CharField(max_length=64, blank=True)
     template = models.CharField(max_length=64)
     context = models.JSONField(default=dict, blank=True)
+    # The page concerned, as a path ("/trainers/records/..."): the notification's link, and
+    # the e-mail's button (SITE_URL + path).
+    path = models.CharField(max_length=300, blank=True, default="", db_default="")
+    # Shown in the recipient's notification list (rehabpath.notifications); False for mails
+    # that are not news (an invitation, an account claim) and for webhooks.
+    in_app = models.BooleanField(default=True, db_default=True)
+    read_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
-    # When a worker claimed the row; a claim older than the task time limit is a crashed
-    # worker's, and may be taken over (see rehabpath.mail.mail_deliver).
+    # When a worker claimed the row; a claim older than the lease (rehabpath.ledger) is a
+    # crashed worker's, and is taken over.
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Which claim holds the row: a worker sends and records only the rows of its own token.
+    claim_token = models.UUIDField(null=True, blank=True, editable=False)
+    # A pending row is not sent before this (a webhook's retry with backoff).
+    next_attempt_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name_plural = "mail deliveries"
+        verbose_name_plural = "deliveries"
         constraints = [
             models.UniqueConstraint(
-                fields=["recipient", "subject_key", "milestone"], name="mail_once_per_milestone"
+                fields=["channel", "recipient", "kind", "subject_key", "milestone"],
+                condition=models.Q(recipient__isnull=False),
+                name="delivery_once_per_recipient",
             ),
             models.UniqueConstraint(
-                fields=["address", "subject_key", "milestone"],
+                fields=["channel", "destination", "kind", "subject_key", "milestone"],
                 condition=models.Q(recipient__isnull=True),
-                name="mail_once_per_address_milestone",
+                name="delivery_once_per_destination",
             ),
             models.CheckConstraint(
-                condition=models.Q(recipient__isnull=False, address="")
-                | (models.Q(recipient__isnull=True) & ~models.Q(address="")),
-                name="mail_to_recipient_or_address",
+                condition=models.Q(recipient__isnull=False, destination="")
+                | (models.Q(recipient__isnull=True) & ~models.Q(destination="")),
+                name="delivery_to_recipient_or_destination",
+            ),
+        ]
+        indexes = [
+            # The workers' claim of a batch (rehabpath.ledger.claim_batch) and the sweeper's
+            # look for rows to re-queue: pending rows due by now, and claims past their lease.
+            models.Index(
+                fields=["status", "next_attempt_at"],
+                condition=models.Q(status__in=["pending", "sending"]),
+                name="delivery_due_idx",
+            ),
+            # A worker's look-up of the rows it claimed.
+            models.Index(
+                fields=["claim_token"],
+                condition=models.Q(claim_token__isnull=False),
+                name="delivery_claim_idx",
+            ),
+            # A user's notification list, newest first, and its unread count.
+            models.Index(
+                fields=["recipient", "-created_at"],
+                condition=models.Q(in_app=True),
+                name="delivery_inbox_idx",
+            ),
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(in_app=True, read_at__isnull=True),
+                name="delivery_unread_idx",
+            ),
+            # A user's rows waiting for their weekly digest.
+            models.Index(
+                fields=["recipient", "created_at"],
+                condition=models.Q(status="digest"),
+                name="delivery_digest_idx",
             ),
         ]
 
     def __str__(self) -> str:
-        to = self.recipient_id or self.address
-        return f"{self.template} to {to} ({self.get_status_display()})"
+        to = self.recipient_id or self.destination
+        return f"{self.kind} to {to} ({self.get_status_display()})"
 
     @property
     def to_address(self) -> str:
-        return self.recipient.email if self.recipient is not None else self.address
+        return self.recipient.email if self.recipient is not None else self.destination
+
+
+class NotificationPreference(models.Model):
+    """How one user wants one kind of notification: e-mailed at once (the default, no row),
+    gathered into the weekly digest, or shown in the notification list only.
+
+    Compliance-critical kinds ignore this (rehabpath.notifications.Kind.critical): their
+    e-mail always goes out.
+    """
+
+    class Choice(models.TextChoices):
+        NOW = "now", "E-mail me at once"
+        DIGEST = "digest", "Put it in my weekly digest"
+        OFF = "off", "Only in my notifications, no e-mail"
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=64)
+    choice = models.CharField(max_length=16, choices=Choice.choices)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}: {self.choice}"

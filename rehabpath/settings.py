@@ -339,8 +339,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 5 * 60
-CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
+# A task is killed after this; the soft limit a minute earlier lets it hand back what it has
+# not done (rehabpath.ledger.release). The reliability tests run a worker with a short one.
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=5 * 60)
+CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 60, CELERY_TASK_TIME_LIMIT // 2)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -354,10 +356,44 @@ CELERY_BROKER_VISIBILITY_TIMEOUT = 2 * 60 * 60
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT} if REDIS_URL else {}
 )
+# --- The delivery ledger and reminders (rehabpath.ledger, rehabpath.reminders) ----------------
+# How long a worker's claim on a ledger row protects it: past the hard time limit, the worker
+# is gone and the row is taken over.
+DELIVERY_CLAIM_LEASE_SECONDS = env.int(
+    "DELIVERY_CLAIM_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60
+)
+DELIVERY_BATCH_SIZE = env.int("DELIVERY_BATCH_SIZE", default=200)  # rows a worker claims at once
+DELIVERY_MAX_PARALLEL_BATCHES = env.int("DELIVERY_MAX_PARALLEL_BATCHES", default=8)
+LEDGER_TICK_SECONDS = env.int("LEDGER_TICK_SECONDS", default=30)
+# Waits before a failed mail's 2nd, 3rd, ... attempt (seconds); then it fails for good.
+MAIL_RETRY_DELAYS = env.list("MAIL_RETRY_DELAYS", cast=int, default=[30, 120, 600, 1800, 3600])
+REMINDER_TIME_ZONE = "Europe/London"
+REMINDER_SWEEP_SECONDS = env.int("REMINDER_SWEEP_SECONDS", default=15 * 60)
+REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=1000)
+# The programme's reminder rules (DESIGN.md, "Reminders"): days before an expiry (0: on the
+# day), days before the CPD year ends, and how long something may wait before a reminder.
+REMINDER_EXPIRY_DAYS = env.list("REMINDER_EXPIRY_DAYS", cast=int, default=[90, 30, 7, 0])
+REMINDER_CPD_BEHIND_DAYS = env.list("REMINDER_CPD_BEHIND_DAYS", cast=int, default=[60, 30])
+REMINDER_SUPERVISION_OVERDUE_DAYS = env.int("REMINDER_SUPERVISION_OVERDUE_DAYS", default=31)
+REMINDER_SESSION_WAITING_DAYS = env.int("REMINDER_SESSION_WAITING_DAYS", default=7)
+REMINDER_EVIDENCE_WAITING_DAYS = env.int("REMINDER_EVIDENCE_WAITING_DAYS", default=5)
+# The weekly digest (mentors, clinic admins, and whatever a user moved to it): 0 is Monday.
+REMINDER_DIGEST_WEEKDAY = env.int("REMINDER_DIGEST_WEEKDAY", default=0)
+
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "rehabpath.tasks.clear_expired_sessions",
         "schedule": 24 * 60 * 60,
+    },
+    # Reminders: a plain UTC interval; the sweep works out the Europe/London day itself.
+    "reminder-sweep": {
+        "task": "rehabpath.tasks.reminder_sweep",
+        "schedule": REMINDER_SWEEP_SECONDS,
+    },
+    # The ledger: claims of dead workers taken back, due rows without a task started.
+    "ledger-tick": {
+        "task": "rehabpath.tasks.ledger_tick",
+        "schedule": LEDGER_TICK_SECONDS,
     },
     # The compliance dashboard's counts by eligibility and stage (programme.compliance).
     "compliance-snapshot": {

@@ -44,21 +44,46 @@ def clear_expired_sessions() -> int:
     return deleted
 
 
-class DeliverMailTask(BaseTask):
-    def on_failure(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
-        """After the last retry of a transient failure: mark the row failed, visibly."""
-        from rehabpath.mail import mail_give_up
+@shared_task
+def deliver_rows(delivery_ids: list[int]) -> dict[str, int]:
+    """Send these ledger rows; each row's conditional claim makes duplicate runs harmless."""
+    from rehabpath.ledger import deliver
 
-        mail_give_up(args[0] if args else kwargs["delivery_id"])
+    return {outcome.value: n for outcome, n in deliver(delivery_ids).items() if n}
 
 
-@shared_task(bind=True, base=DeliverMailTask)
-def deliver_mail(self: DeliverMailTask, delivery_id: int) -> str:
-    """Send one ledger row; the row's conditional claim makes duplicate runs harmless."""
-    from rehabpath.mail import Outcome, claim_lease, mail_deliver
+@shared_task
+def deliver_due_rows() -> dict[str, int]:
+    """Send one batch of whatever is due, and queue the next batch while there is more."""
+    from rehabpath.ledger import deliver_due, due_count
 
-    outcome = mail_deliver(delivery_id)
-    if outcome is Outcome.BUSY:
-        # Another worker is sending it, or died doing so: look again when its lease is over.
-        raise self.retry(countdown=int(claim_lease().total_seconds()))
-    return outcome.value
+    sent = deliver_due()
+    if sum(sent.values()) and due_count():
+        deliver_due_rows.delay()
+    return {outcome.value: n for outcome, n in sent.items() if n}
+
+
+@shared_task
+def ledger_tick() -> dict[str, int]:
+    """Every LEDGER_TICK_SECONDS: take back claims of dead workers, and start sending what is
+    due and has no task on its way (a retry whose wait is over, a row whose task was lost
+    while the broker was away). A row that does have a task is claimed by one of the two."""
+    from django.conf import settings
+
+    from rehabpath.ledger import due_count, requeue_expired_claims
+
+    requeued = requeue_expired_claims()
+    due = due_count()
+    batches = min(-(-due // settings.DELIVERY_BATCH_SIZE), settings.DELIVERY_MAX_PARALLEL_BATCHES)
+    for _ in range(batches):
+        deliver_due_rows.delay()
+    return {"requeued": requeued, "due": due, "batches": batches}
+
+
+@shared_task
+def reminder_sweep() -> dict[str, int]:
+    """Beat's sweep (REMINDER_SWEEP_SECONDS): record every reminder due today, once."""
+    from rehabpath.reminders import sweep
+
+    report = sweep()
+    return {"items": report.items, "new": report.new, "batches": report.batches}

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rehabpath.formats import day_label
-from rehabpath.mail import context_builder, mail_enqueue
-from rehabpath.models import MailDelivery, User
+from rehabpath.mail import context_builder
+from rehabpath.models import Delivery, User
+from rehabpath.notifications import notify
 from trainers.models import ClinicInvitation, TrainerProfile, VerifiableRecord
 from trainers.records import kind_of
 
@@ -23,11 +24,11 @@ def mail_record_decision(*, record: VerifiableRecord) -> None:
     gets a new mail, while a retried task for the same decision never sends a second one.
     """
     kind = kind_of(record)
-    mail_enqueue(
+    notify(
         recipient=record.trainer.user,
         subject_key=f"record_decision:{record.public_id}",
         milestone=f"{record.status}:{timezone.now():%Y%m%dT%H%M%S%f}",
-        template="record_decision",
+        kind="record.decided",
         context={
             "outcome": record.status,
             "kind_label": kind.label,
@@ -46,27 +47,27 @@ def mail_trainer_status(*, trainer: TrainerProfile) -> None:
     sends it twice while a later suspension gets its own mail.
     """
     changed_at = trainer.status_changed_at or timezone.now()
-    mail_enqueue(
+    notify(
         recipient=trainer.user,
         subject_key=f"trainer_status:{trainer.public_id}",
         milestone=f"{trainer.status}:{changed_at:%Y%m%dT%H%M%S%f}",
-        template="trainer_status",
+        kind="trainer.status",
         context={"status": trainer.status, "reason": trainer.status_reason},
     )
 
 
 def mail_account_claim(*, user: User, invited_by: User) -> None:
     """Invite a trainer created by a bulk import to choose a password (once per account)."""
-    mail_enqueue(
+    notify(
         recipient=user,
         subject_key="account_claim",
-        template="account_claim",
+        kind="account.claim",
         context={"invited_by": invited_by.name or "Programme staff"},
     )
 
 
 @context_builder("account_claim")
-def _claim_context(delivery: MailDelivery) -> dict[str, str]:
+def _claim_context(delivery: Delivery) -> dict[str, str]:
     # Built at send time so that no reset token is ever stored in the ledger.
     user = delivery.recipient
     token = account_settings.PASSWORD_RESET_TOKEN_GENERATOR().make_token(user)
@@ -82,11 +83,11 @@ def mail_clinic_invitation(*, invitation: ClinicInvitation) -> None:
     The link is built at send time: the ledger never holds the token.
     """
     inviter = invitation.invited_by
-    mail_enqueue(
+    notify(
         recipient=User.objects.filter(email__iexact=invitation.email).first(),
-        address=invitation.email,
+        destination=invitation.email,
         subject_key=f"clinic_invitation:{invitation.public_id}",
-        template="clinic_invitation",
+        kind="clinic.invitation",
         context={
             "invitation": str(invitation.public_id),
             "clinic_name": invitation.clinic.name,
@@ -98,7 +99,7 @@ def mail_clinic_invitation(*, invitation: ClinicInvitation) -> None:
 
 
 @context_builder("clinic_invitation")
-def _invitation_context(delivery: MailDelivery) -> dict[str, str]:
+def _invitation_context(delivery: Delivery) -> dict[str, str]:
     from trainers.clinics import invitation_token  # services import this module
 
     public_id = uuid.UUID(delivery.context["invitation"])

@@ -23,8 +23,8 @@ from qualifications.models import ConditionArea
 from rehabpath.audit import Actor, record_event
 from rehabpath.errors import DomainError
 from rehabpath.formats import day_label
-from rehabpath.mail import mail_enqueue
 from rehabpath.markup import markup_to_text
+from rehabpath.notifications import notify
 from trainers.models import TrainerProfile
 
 MAX_GRACE_DAYS = 365
@@ -313,10 +313,10 @@ def declaration_sign(
                 "signed_sha256": declaration.signed_sha256,
             },
         )
-        mail_enqueue(
+        notify(
             recipient=trainer.user,
             subject_key=f"scope_declaration:{declaration.public_id}",
-            template="scope_declaration",
+            kind="scope.declared",
             context={
                 "version": latest.version,
                 "title": latest.title,

@@ -12,7 +12,7 @@ from mentorship.models import MentorAssignment, MentorProfile
 from mentorship.services.assignments import assignment_create, assignment_end
 from rehabpath.audit import Actor
 from rehabpath.errors import DomainError
-from rehabpath.models import AuditEvent, MailDelivery
+from rehabpath.models import AuditEvent, Delivery
 from tests import factories
 from tests.concurrency import postgres_only, race
 
@@ -130,7 +130,7 @@ def test_staff_assign_a_mentor_and_both_are_told(staff, mentor, trainer):
     event = AuditEvent.objects.get(action="mentor_assignment.create")
     assert event.target_id == str(assignment.public_id)
     assert event.after["trainer"] == trainer.user.email
-    mails = MailDelivery.objects.filter(template="mentor_assignment")
+    mails = Delivery.objects.filter(template="mentor_assignment")
     assert {m.recipient for m in mails} == {trainer.user, mentor.user}
     assert current_mentor_of(trainer) == mentor
     assert is_current_mentor(mentor.user, trainer)
@@ -230,7 +230,7 @@ def test_ending_an_assignment_ends_access_at_once(staff, mentor, trainer):
     assignment.refresh_from_db()
     assert assignment.ended_by == staff.user and assignment.end_reason == "Mentor on leave"
     assert AuditEvent.objects.get(action="mentor_assignment.end").reason == "Mentor on leave"
-    assert MailDelivery.objects.filter(template="mentor_assignment", milestone="end").count() == 2
+    assert Delivery.objects.filter(template="mentor_assignment", milestone="end").count() == 2
     # The mentor has room again, and the trainer may have a new mentor.
     assign(staff, factories.MentorProfileFactory(), trainer)
 
@@ -247,12 +247,12 @@ def test_ending_needs_a_reason_staff_and_an_open_assignment(staff, mentor, train
 
 
 def test_the_mails_render(staff, mentor, trainer, mailoutbox):
-    from rehabpath.mail import mail_deliver
+    from rehabpath.ledger import deliver
 
     assignment = assign(staff, mentor, trainer)
     assignment_end(actor=staff, assignment=assignment, reason="Mentor on <leave>")
-    for delivery in MailDelivery.objects.filter(template="mentor_assignment"):
-        mail_deliver(delivery.pk)
+    for delivery in Delivery.objects.filter(template="mentor_assignment"):
+        deliver([delivery.pk])
     subjects = sorted(m.subject.removeprefix("[RehabPath] ") for m in mailoutbox)
     name_m, name_t = mentor.user.name, trainer.user.name
     assert subjects == sorted(

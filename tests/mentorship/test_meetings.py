@@ -19,7 +19,7 @@ from mentorship.services.meetings import (
 )
 from rehabpath.audit import Actor
 from rehabpath.errors import DomainError
-from rehabpath.models import AuditEvent, MailDelivery
+from rehabpath.models import AuditEvent, Delivery
 from tests import factories
 from tests.concurrency import postgres_only, race
 
@@ -75,7 +75,7 @@ def test_a_mentor_records_a_meeting_that_waits_for_the_trainer(assignment, mento
     event = AuditEvent.objects.get(action="supervision_meeting.record")
     assert event.actor == mentor and event.after["recorded_as"] == "mentor"
     assert event.after["areas"] == [area.slug]
-    mail = MailDelivery.objects.get(template="supervision_meeting")
+    mail = Delivery.objects.get(template="supervision_meeting")
     assert mail.recipient == trainer and mail.milestone == "recorded:1"
 
 
@@ -87,13 +87,13 @@ def test_the_trainer_confirms_and_the_meeting_counts(assignment, mentor, trainer
     assert confirmed.status == MeetingStatus.CONFIRMED
     assert confirmed.confirmed_by == trainer and confirmed.confirmed_at is not None
     assert AuditEvent.objects.filter(action="supervision_meeting.confirm").count() == 1
-    told = MailDelivery.objects.get(template="supervision_meeting", milestone="confirmed:1")
+    told = Delivery.objects.get(template="supervision_meeting", milestone="confirmed:1")
     assert told.recipient == mentor
 
 
 def test_a_trainer_records_and_the_mentor_confirms_adding_their_notes(assignment, mentor, trainer):
     meeting = _record(trainer, assignment, kind="case_discussion", mode="phone")
-    assert MailDelivery.objects.get(template="supervision_meeting").recipient == mentor
+    assert Delivery.objects.get(template="supervision_meeting").recipient == mentor
 
     meeting_confirm(actor=Actor.for_user(mentor), meeting=meeting, mentor_notes="Well argued.")
 
@@ -223,7 +223,7 @@ def test_a_dispute_needs_a_reason_and_goes_back_to_the_recorder(assignment, ment
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.DISPUTED
     assert meeting.dispute_reason == "It was a phone call."
-    told = MailDelivery.objects.get(template="supervision_meeting", milestone="disputed:1")
+    told = Delivery.objects.get(template="supervision_meeting", milestone="disputed:1")
     assert told.recipient == mentor and told.context["reason"] == "It was a phone call."
     with pytest.raises(DomainError, match="You disputed this meeting"):
         meeting_confirm(actor=Actor.for_user(trainer), meeting=meeting)
@@ -243,7 +243,7 @@ def test_the_recorder_corrects_a_disputed_meeting_and_it_waits_again(assignment,
     meeting.refresh_from_db()
     assert changed and meeting.status == MeetingStatus.AWAITING
     assert meeting.mode == "phone" and meeting.revision == 2
-    told = MailDelivery.objects.get(template="supervision_meeting", milestone="corrected:2")
+    told = Delivery.objects.get(template="supervision_meeting", milestone="corrected:2")
     assert told.recipient == trainer
     event = AuditEvent.objects.get(action="supervision_meeting.update")
     assert event.after["changed"] == ["mode"] and event.before["status"] == "disputed"
@@ -341,14 +341,14 @@ def test_the_recorder_withdraws_a_meeting_nobody_confirmed(assignment, mentor, t
 
 
 def test_the_mails_render(assignment, mentor, trainer, mailoutbox):
-    from rehabpath.mail import mail_deliver
+    from rehabpath.ledger import deliver
 
     meeting = _record(mentor, assignment)
     meeting_dispute(actor=Actor.for_user(trainer), meeting=meeting, reason="Wrong date.")
     meeting_update(actor=Actor.for_user(mentor), meeting=meeting, data=_data(mode="phone"))
     meeting_confirm(actor=Actor.for_user(trainer), meeting=meeting)
-    for delivery in MailDelivery.objects.filter(template="supervision_meeting"):
-        mail_deliver(delivery.pk)
+    for delivery in Delivery.objects.filter(template="supervision_meeting"):
+        deliver([delivery.pk])
 
     assert len(mailoutbox) == 4
     subjects = " | ".join(m.subject for m in mailoutbox)

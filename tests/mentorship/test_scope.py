@@ -191,13 +191,13 @@ def test_signing_stores_the_text_as_shown_with_its_hash_and_a_12_month_expiry(ar
 
 
 def test_the_trainer_gets_a_copy_of_what_they_signed(areas, django_capture_on_commit_callbacks):
-    from rehabpath.models import MailDelivery
+    from rehabpath.models import Delivery
 
     trainer = TrainerProfileFactory()
     with django_capture_on_commit_callbacks():
         declaration = _sign(trainer, published_scope_statement(areas=areas), areas)
 
-    delivery = MailDelivery.objects.get(template="scope_declaration")
+    delivery = Delivery.objects.get(template="scope_declaration")
     assert delivery.recipient == trainer.user
     assert delivery.context["signed_sha256"] == declaration.signed_sha256
 

@@ -31,8 +31,8 @@ from mentorship.services.sessions import (
 )
 from rehabpath.audit import Actor
 from rehabpath.errors import DomainError
-from rehabpath.mail import mail_deliver
-from rehabpath.models import AuditEvent, MailDelivery
+from rehabpath.ledger import deliver
+from rehabpath.models import AuditEvent, Delivery
 from tests import factories
 from tests.concurrency import postgres_only, race
 
@@ -180,7 +180,7 @@ def test_mails_go_to_the_mentor_per_round_and_to_the_trainer_per_decision(
     session_submit(actor=actor(trainer.user), session=session)
     sign(mentor, session)
 
-    deliveries = MailDelivery.objects.order_by("pk")
+    deliveries = Delivery.objects.order_by("pk")
     assert [(d.recipient_id, d.template, d.milestone) for d in deliveries] == [
         (mentor.pk, "supervised_session_submitted", "round-1"),
         (trainer.user.pk, "supervised_session_decided", "round-1"),
@@ -189,7 +189,7 @@ def test_mails_go_to_the_mentor_per_round_and_to_the_trainer_per_decision(
         (mentor.pk, "supervised_session_signed_copy", ""),
     ]
     for delivery in deliveries:
-        mail_deliver(delivery.pk)
+        deliver([delivery.pk])
     returned = mailoutbox[1]
     assert "Add the RPE you used." in returned.body
     copy = mailoutbox[4]

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from rehabpath.audit import Actor
 from rehabpath.errors import DomainError
-from rehabpath.mail import mail_deliver
-from rehabpath.models import AuditEvent, MailDelivery
+from rehabpath.ledger import deliver
+from rehabpath.models import AuditEvent, Delivery
 from tests import factories
 from trainers.models import TrainerProfile, VerificationStatus
 from trainers.services import trainer_reinstate, trainer_suspend
@@ -319,9 +319,9 @@ def test_staff_suspend_a_trainer_with_a_reason(client_for, staff_user, trainer_u
     assert event.target_id == str(profile.public_id)
     assert (event.before, event.after["status"]) == ({"status": "active"}, "suspended")
     assert event.reason == profile.status_reason
-    delivery = MailDelivery.objects.get(template="trainer_status")
+    delivery = Delivery.objects.get(template="trainer_status")
     assert delivery.recipient == trainer_user
-    mail_deliver(delivery.pk)  # what the worker does once the request commits
+    deliver([delivery.pk])  # what the worker does once the request commits
     (message,) = mailoutbox
     assert message.to == [trainer_user.email]
     assert message.subject == "[RehabPath] Your account is suspended"
@@ -357,7 +357,7 @@ def test_staff_reinstate_a_suspended_trainer(client_for, staff_user, trainer_use
     assert profile.status == TrainerProfile.Status.ACTIVE
     event = AuditEvent.objects.get(action="trainer.reinstate")
     assert event.reason == "New policy verified."
-    assert [d.milestone.split(":")[0] for d in MailDelivery.objects.order_by("id")] == [
+    assert [d.milestone.split(":")[0] for d in Delivery.objects.order_by("id")] == [
         "suspended",
         "active",
     ]

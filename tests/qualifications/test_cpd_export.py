@@ -21,7 +21,7 @@ from pypdf import PdfReader
 from qualifications.models import CPDActivity, PortfolioExport
 from qualifications.services.portfolio import portfolio_export_render
 from rehabpath.celery import app as celery_app
-from rehabpath.models import AuditEvent, MailDelivery
+from rehabpath.models import AuditEvent, Delivery
 from tests import factories
 from tests.trainers.uploads import pdf_bytes
 from trainers.evidence import evidence_attach, validate_upload
@@ -457,7 +457,7 @@ def test_a_pdf_that_cannot_be_made_fails_visibly_and_the_trainer_is_told(
     assert AuditEvent.objects.get(action="cpd.export.failed").after["error"] == (
         "ValueError: fontconfig went away"
     )
-    mail = MailDelivery.objects.get(template="portfolio_export")
+    mail = Delivery.objects.get(template="portfolio_export")
     assert (mail.recipient, mail.milestone) == (trainer_user, "failed")
     download = client.get(reverse("qualifications:cpd_export_download", args=[export.public_id]))
     assert download.status_code == 302
@@ -482,7 +482,7 @@ def test_a_transient_failure_is_retried(client_for, trainer_user, log, eager):
     export = PortfolioExport.objects.get()
     assert export.status == PortfolioExport.Status.READY
     assert export.attempts == 2
-    assert MailDelivery.objects.filter(template="portfolio_export", milestone="ready").count() == 1
+    assert Delivery.objects.filter(template="portfolio_export", milestone="ready").count() == 1
 
 
 def test_a_second_delivery_of_the_task_renders_nothing_twice(client_for, trainer_user, log, eager):

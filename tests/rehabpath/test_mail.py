@@ -15,7 +15,7 @@ from rehabpath.audit import Actor
 from rehabpath.celery import app as celery_app
 from rehabpath.errors import DomainError
 from rehabpath.mail import Outcome, claim_lease, mail_deliver, mail_enqueue
-from rehabpath.models import MailDelivery
+from rehabpath.models import Delivery
 from tests.factories import TrainerQualificationFactory
 from trainers.services import record_reject, record_verify
 
@@ -46,7 +46,7 @@ def test_the_same_mail_is_enqueued_once(trainer_user):
     )
     assert first is not None
     assert second is None
-    assert MailDelivery.objects.count() == 1
+    assert Delivery.objects.count() == 1
 
 
 def test_another_milestone_is_a_new_mail(trainer_user):
@@ -58,7 +58,7 @@ def test_another_milestone_is_a_new_mail(trainer_user):
             template="record_decision",
             context=CONTEXT,
         )
-    assert MailDelivery.objects.count() == 2
+    assert Delivery.objects.count() == 2
 
 
 def test_a_delivery_is_sent_once_however_often_the_task_runs(trainer_user):
@@ -69,7 +69,7 @@ def test_a_delivery_is_sent_once_however_often_the_task_runs(trainer_user):
     assert mail_deliver(delivery.pk) is Outcome.DONE
     assert len(mail.outbox) == 1
     delivery.refresh_from_db()
-    assert delivery.status == MailDelivery.Status.SENT
+    assert delivery.status == Delivery.Status.SENT
     assert delivery.attempts == 1
     assert mail.outbox[0].to == [trainer_user.email]
     assert mail.outbox[0].subject == "[RehabPath] Your qualification is verified"
@@ -88,7 +88,7 @@ def test_a_transient_smtp_failure_leaves_the_mail_to_be_retried(trainer_user):
     ):
         mail_deliver(delivery.pk)
     delivery.refresh_from_db()
-    assert delivery.status == MailDelivery.Status.PENDING
+    assert delivery.status == Delivery.Status.PENDING
     assert "gone" in delivery.last_error
 
     assert mail_deliver(delivery.pk) is Outcome.SENT
@@ -100,7 +100,7 @@ def test_a_broken_template_marks_the_mail_failed_not_pending(trainer_user):
     with pytest.raises(Exception, match="no_such_template"):
         mail_deliver(delivery.pk)
     delivery.refresh_from_db()
-    assert delivery.status == MailDelivery.Status.FAILED
+    assert delivery.status == Delivery.Status.FAILED
     assert mail_deliver(delivery.pk) is Outcome.DONE
 
 
@@ -149,7 +149,7 @@ def test_no_mail_leaves_when_the_decision_is_rolled_back(staff_user, trainer_use
             note="",
             verified_on=timezone.localdate(),
         )
-    assert MailDelivery.objects.count() == 0
+    assert Delivery.objects.count() == 0
 
 
 def test_imported_trainers_get_a_working_link_to_claim_their_account(
@@ -181,7 +181,7 @@ def test_imported_trainers_get_a_working_link_to_claim_their_account(
     response = client.get(link.group(1), follow=True)
     assert response.status_code == 200
     assert b"password1" in response.content  # the set-a-password form, not "bad token"
-    assert "token" not in str(MailDelivery.objects.get().context)
+    assert "token" not in str(Delivery.objects.get().context)
 
 
 def test_a_live_claim_is_left_alone_and_a_dead_one_is_taken_over(trainer_user):
@@ -189,14 +189,14 @@ def test_a_live_claim_is_left_alone_and_a_dead_one_is_taken_over(trainer_user):
         recipient=trainer_user, subject_key="k", template="record_decision", context=CONTEXT
     )
     # A worker claimed the row a moment ago and is still sending.
-    MailDelivery.objects.filter(pk=delivery.pk).update(
-        status=MailDelivery.Status.SENDING, claimed_at=timezone.now()
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=Delivery.Status.SENDING, claimed_at=timezone.now()
     )
     assert mail_deliver(delivery.pk) is Outcome.BUSY
     assert mail.outbox == []
 
     # That worker died mid-send: once its lease has run out, the mail still goes out.
     stale = timezone.now() - claim_lease() - dt.timedelta(seconds=1)
-    MailDelivery.objects.filter(pk=delivery.pk).update(claimed_at=stale)
+    Delivery.objects.filter(pk=delivery.pk).update(claimed_at=stale)
     assert mail_deliver(delivery.pk) is Outcome.SENT
     assert len(mail.outbox) == 1

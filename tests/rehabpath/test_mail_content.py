@@ -9,7 +9,7 @@ from django.core import mail
 from rehabpath.audit import Actor
 from rehabpath.celery import app as celery_app
 from rehabpath.mail import mail_deliver, mail_enqueue
-from rehabpath.models import MailDelivery
+from rehabpath.models import Delivery
 from tests import factories
 from trainers.services import record_reject
 
@@ -36,7 +36,7 @@ def _deliver(recipient, template, context):
         recipient=recipient, subject_key="k", template=template, context=context
     )
     assert mail_deliver(delivery.pk) == "sent"
-    assert MailDelivery.objects.get(pk=delivery.pk).status == MailDelivery.Status.SENT
+    assert Delivery.objects.get(pk=delivery.pk).status == Delivery.Status.SENT
     return mail.outbox[-1]
 
 

@@ -8,7 +8,7 @@ from django.db import OperationalError
 
 from rehabpath.celery import app as celery_app
 from rehabpath.mail import mail_enqueue
-from rehabpath.models import MailDelivery
+from rehabpath.models import Delivery
 from rehabpath.tasks import BaseTask, clear_expired_sessions, deliver_mail
 
 CONTEXT = {
@@ -36,7 +36,7 @@ def test_the_broker_visibility_timeout_outlasts_the_longest_retry():
         assert celery_app.conf.broker_transport_options == {"visibility_timeout": timeout}
 
 
-def _delivery(user) -> MailDelivery:
+def _delivery(user) -> Delivery:
     delivery = mail_enqueue(
         recipient=user, subject_key="k", template="record_decision", context=CONTEXT
     )
@@ -58,7 +58,7 @@ def test_a_mail_server_that_comes_back_gets_the_mail_on_a_retry(trainer_user):
 
     assert result.get() == "sent"
     delivery.refresh_from_db()
-    assert (delivery.status, delivery.attempts) == (MailDelivery.Status.SENT, 3)
+    assert (delivery.status, delivery.attempts) == (Delivery.Status.SENT, 3)
 
 
 def test_a_mail_server_that_stays_away_leaves_the_row_failed_and_visible(trainer_user):
@@ -71,7 +71,7 @@ def test_a_mail_server_that_stays_away_leaves_the_row_failed_and_visible(trainer
 
     assert result.failed()
     delivery.refresh_from_db()
-    assert delivery.status == MailDelivery.Status.FAILED
+    assert delivery.status == Delivery.Status.FAILED
     assert delivery.attempts == 1 + deliver_mail.max_retries
     assert "SMTPServerDisconnected" in delivery.last_error
 
@@ -84,4 +84,4 @@ def test_a_permanent_error_is_not_retried(trainer_user):
         deliver_mail.apply(args=[delivery.pk])
 
     delivery.refresh_from_db()
-    assert (delivery.status, delivery.attempts) == (MailDelivery.Status.FAILED, 1)
+    assert (delivery.status, delivery.attempts) == (Delivery.Status.FAILED, 1)

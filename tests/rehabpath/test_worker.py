@@ -116,7 +116,7 @@ def _succeeded(log_path: Path) -> str:
 def test_a_real_worker_sends_a_mail_once_when_the_task_is_delivered_twice(worker):
     """The broker delivers at least once; the ledger's claim makes the second run a no-op."""
     from rehabpath.mail import mail_enqueue
-    from rehabpath.models import MailDelivery
+    from rehabpath.models import Delivery
     from rehabpath.tasks import deliver_mail
     from tests.factories import TrainerQualificationFactory
 
@@ -147,7 +147,7 @@ def test_a_real_worker_sends_a_mail_once_when_the_task_is_delivered_twice(worker
         timeout=WORKER_TIMEOUT,
     )
     delivery.refresh_from_db()
-    assert delivery.status == MailDelivery.Status.SENT
+    assert delivery.status == Delivery.Status.SENT
     assert delivery.attempts == 1
     outcomes = _succeeded(log_path)
     assert outcomes.count(": 'sent'") == 1

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from rehabpath.audit import Actor, audit_action_label
 from rehabpath.celery import app as celery_app
 from rehabpath.errors import DomainError
-from rehabpath.models import AuditEvent, MailDelivery
+from rehabpath.models import AuditEvent, Delivery
 from tests import factories
 from tests.concurrency import postgres_only, race
 from trainers.clinics import (
@@ -150,8 +150,8 @@ def test_the_invitation_mail_goes_to_the_address_after_commit_with_the_link(
     assert path == f"/clinic-invitations/{token}/"
     [(html, _)] = message.alternatives
     assert path in html
-    delivery = MailDelivery.objects.get()
-    assert delivery.recipient is None and delivery.address == "ada@clinic.org"
+    delivery = Delivery.objects.get()
+    assert delivery.recipient is None and delivery.destination == "ada@clinic.org"
     assert token not in str(delivery.context)  # the ledger never holds the secret
 
 
@@ -160,8 +160,8 @@ def test_an_invitation_to_an_existing_account_is_mailed_to_that_account(staff, c
 
     invitation_create(actor=staff, clinic=clinic, email="ADA@clinic.org")
 
-    delivery = MailDelivery.objects.get()
-    assert delivery.recipient == person and delivery.address == ""
+    delivery = Delivery.objects.get()
+    assert delivery.recipient == person and delivery.destination == ""
 
 
 def test_inviting_again_replaces_the_open_invitation(staff, clinic):
@@ -171,7 +171,7 @@ def test_inviting_again_replaces_the_open_invitation(staff, clinic):
     first.refresh_from_db()
     assert first.revoked_at == NOW
     assert second.revoked_at is None and first_token != second_token
-    assert MailDelivery.objects.count() == 2  # a new mail for the new link
+    assert Delivery.objects.count() == 2  # a new mail for the new link
     [revoked] = _events("clinic_invitation.revoke")
     assert revoked.target_id == str(first.public_id)
     assert revoked.reason == "Replaced by a new invitation."

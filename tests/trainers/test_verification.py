@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from rehabpath.audit import Actor
 from rehabpath.errors import DomainError
-from rehabpath.models import AuditEvent, MailDelivery
+from rehabpath.models import AuditEvent, Delivery
 from tests import factories
 from tests.trainers.test_evidence import attach
 from tests.trainers.uploads import good_pdf, pdf_bytes, upload
@@ -328,7 +328,7 @@ def test_verify_is_refused_when_the_trainer_changed_the_record_after_the_review_
     assert check.verification_note == ""
     assert AuditEvent.objects.count() == events_before
     assert not AuditEvent.objects.filter(action="dbs_check.verify").exists()
-    assert not MailDelivery.objects.exists()
+    assert not Delivery.objects.exists()
 
     # The page now shows the new content with its new fingerprint, which verifies.
     fresh, _ = open_review(client, "dbs", check)

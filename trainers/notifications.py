@@ -1,0 +1,47 @@
+"""The notification kinds of trainers: what its services and reminder sources send (see
+rehabpath.notifications)."""
+
+from rehabpath.notifications import Kind, register_kind
+from rehabpath.roles import Role
+
+register_kind(
+    Kind(
+        "record.decided",
+        "A record verified or rejected",
+        "When programme staff verify or reject a qualification, insurance or DBS record.",
+        frozenset({Role.TRAINER}),
+        template="record_decision",
+    )
+)
+register_kind(
+    Kind(
+        "trainer.status",
+        "Suspension or reinstatement",
+        "When programme staff suspend or reinstate you.",
+        frozenset({Role.TRAINER}),
+        critical=True,
+        template="trainer_status",
+    )
+)
+register_kind(
+    Kind(
+        "account.claim",
+        "Invitation to choose a password",
+        "Once, when programme staff import your record.",
+        frozenset({Role.TRAINER}),
+        critical=True,
+        in_app=False,
+        template="account_claim",
+    )
+)
+register_kind(
+    Kind(
+        "clinic.invitation",
+        "Invitation to administer a clinic",
+        "Once per invitation, to the address invited.",
+        frozenset({Role.CLINIC_ADMIN}),
+        critical=True,
+        in_app=False,
+        template="clinic_invitation",
+    )
+)
