@@ -196,6 +196,13 @@ class Insurance(VerifiableRecord):
                 condition=models.Q(status="verified"),
                 name="insurance_verified_end_idx",
             ),
+            # The expiry.insurance reminder source (trainers/reminders.py): verified policies
+            # ending in a range of dates, read in keyset pages of (expires_on, id).
+            models.Index(
+                fields=["expires_on", "id"],
+                condition=models.Q(status="verified"),
+                name="insurance_reminder_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -45,3 +45,18 @@ register_kind(
         template="clinic_invitation",
     )
 )
+
+# --- Reminders (trainers/reminders.py registers their sources) ----------------------------
+
+register_kind(
+    Kind(
+        "expiry.insurance",
+        "Insurance about to expire",
+        "90, 30 and 7 days before your insurance ends, and on the day.",
+        frozenset({Role.TRAINER}),
+        critical=True,
+        template="expiry",
+    )
+)
+
+import trainers.reminders  # noqa: E402, F401  (registers the reminder sources)

@@ -1,0 +1,173 @@
+"""The insurance expiry reminder: each milestone once, the catch-up rule, what is skipped."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils.html import escape
+
+from rehabpath.ledger import deliver
+from rehabpath.models import Delivery
+from rehabpath.reminders import sweep
+from tests.factories import InsuranceFactory, TrainerProfileFactory
+from trainers.models import TrainerProfile, VerificationStatus
+
+pytestmark = pytest.mark.django_db
+LONDON = ZoneInfo("Europe/London")
+EXPIRES = dt.date(2027, 5, 31)
+
+
+def noon(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(12), tzinfo=LONDON)
+
+
+def run(day: dt.date, **kwargs) -> int:
+    return sweep(now=noon(day), only=["expiry.insurance"], **kwargs).new
+
+
+def reminders() -> list[str]:
+    rows = Delivery.objects.filter(kind="expiry.insurance").order_by("created_at", "id")
+    return list(rows.values_list("milestone", flat=True))
+
+
+def verified_insurance(**fields) -> object:
+    return InsuranceFactory(status=VerificationStatus.VERIFIED, **fields)
+
+
+def test_each_milestone_is_recorded_once_on_its_day(settings):
+    settings.REMINDER_EXPIRY_DAYS = [90, 30, 7, 0]
+    insurance = verified_insurance(expires_on=EXPIRES)
+    for days_before in range(100, -3, -1):
+        day = EXPIRES - dt.timedelta(days=days_before)
+        run(day)
+        run(day)  # a second beat the same day
+    assert reminders() == [f"2027-05-31:{m}d" for m in (90, 30, 7, 0)]
+    row = Delivery.objects.filter(kind="expiry.insurance").first()
+    assert row.recipient_id == insurance.trainer.user_id
+    assert row.subject_key == f"insurance:{insurance.public_id}"
+    assert row.status == Delivery.Status.PENDING
+    assert row.path == reverse("trainers:insurance_detail", args=[insurance.public_id])
+
+
+def test_nothing_before_the_first_milestone_or_after_the_day():
+    verified_insurance(expires_on=EXPIRES)
+    assert run(EXPIRES - dt.timedelta(days=91)) == 0
+    assert run(EXPIRES + dt.timedelta(days=1)) == 0
+    assert reminders() == []
+
+
+def test_a_missed_week_sends_the_milestone_reached_once_and_no_earlier_one():
+    verified_insurance(expires_on=EXPIRES)
+    run(EXPIRES - dt.timedelta(days=40))  # 90d
+    # The sweep stops for a fortnight across the 30-day and 7-day milestones' days.
+    run(EXPIRES - dt.timedelta(days=5))
+    run(EXPIRES - dt.timedelta(days=4))
+    assert reminders() == ["2027-05-31:90d", "2027-05-31:7d"]
+
+
+def test_the_milestones_are_settings(settings):
+    settings.REMINDER_EXPIRY_DAYS = [14, 1]
+    verified_insurance(expires_on=EXPIRES)
+    for days_before in range(20, -1, -1):
+        run(EXPIRES - dt.timedelta(days=days_before))
+    assert reminders() == ["2027-05-31:14d", "2027-05-31:1d"]
+
+
+def test_a_corrected_expiry_date_gets_its_own_reminders():
+    insurance = verified_insurance(expires_on=EXPIRES)
+    run(EXPIRES - dt.timedelta(days=30))
+    insurance.expires_on = EXPIRES + dt.timedelta(days=10)
+    insurance.save()
+    run(EXPIRES - dt.timedelta(days=29))
+    assert reminders() == ["2027-05-31:30d", "2027-06-10:90d"]
+
+
+def test_a_renewed_policy_silences_the_old_one_until_the_new_one_is_due():
+    old = verified_insurance(expires_on=EXPIRES)
+    verified_insurance(
+        trainer=old.trainer, starts_on=EXPIRES, expires_on=EXPIRES + dt.timedelta(days=365)
+    )
+    run(EXPIRES - dt.timedelta(days=30))
+    assert reminders() == []
+
+
+def test_a_pending_renewal_does_not_silence_the_current_policy():
+    old = verified_insurance(expires_on=EXPIRES)
+    InsuranceFactory(
+        trainer=old.trainer, starts_on=EXPIRES, expires_on=EXPIRES + dt.timedelta(days=365)
+    )
+    run(EXPIRES - dt.timedelta(days=30))
+    assert reminders() == ["2027-05-31:30d"]
+
+
+@pytest.mark.parametrize("status", [VerificationStatus.PENDING, VerificationStatus.REJECTED])
+def test_unverified_policies_get_no_expiry_reminder(status):
+    InsuranceFactory(status=status, expires_on=EXPIRES)
+    run(EXPIRES - dt.timedelta(days=30))
+    assert reminders() == []
+
+
+def test_suspended_trainers_and_deactivated_accounts_get_none_until_reinstated():
+    suspended = verified_insurance(
+        expires_on=EXPIRES, trainer=TrainerProfileFactory(status=TrainerProfile.Status.SUSPENDED)
+    )
+    inactive = verified_insurance(expires_on=EXPIRES)
+    inactive.trainer.user.is_active = False
+    inactive.trainer.user.save()
+    run(EXPIRES - dt.timedelta(days=30))
+    assert reminders() == []
+    TrainerProfile.objects.filter(pk=suspended.trainer.pk).update(
+        status=TrainerProfile.Status.ACTIVE
+    )
+    run(EXPIRES - dt.timedelta(days=20))  # the milestone reached, not the 90-day one missed
+    assert reminders() == ["2027-05-31:30d"]
+
+
+def test_the_mail_says_when_and_links_to_the_record(settings):
+    insurance = verified_insurance(expires_on=EXPIRES)
+    run(EXPIRES - dt.timedelta(days=30))
+    deliver(Delivery.objects.values_list("id", flat=True))
+    (message,) = mail.outbox
+    assert message.to == [insurance.trainer.user.email]
+    assert message.subject.endswith("Your insurance expires on 31 May 2027")
+    path = reverse("trainers:insurance_detail", args=[insurance.public_id])
+    link = f"{settings.SITE_URL}{path}"
+    assert "in 30 days" in message.body
+    assert link in message.body
+    html = message.alternatives[0][0]
+    assert f'href="{link}"' in html
+    assert escape(insurance.trainer.user.get_short_name()) in html
+
+
+def test_on_the_day_the_mail_says_today():
+    verified_insurance(expires_on=EXPIRES)
+    run(EXPIRES)
+    deliver(Delivery.objects.values_list("id", flat=True))
+    (message,) = mail.outbox
+    assert message.subject.endswith("Your insurance expires today")
+    assert "today, 31 May 2027" in message.body
+
+
+PER_BATCH = 5
+
+
+def _sweep_queries(django_assert_num_queries, count: int, expected: int) -> None:
+    for _ in range(count):
+        verified_insurance(expires_on=EXPIRES)
+    with django_assert_num_queries(expected):
+        run(EXPIRES - dt.timedelta(days=30), batch_size=50)
+
+
+@pytest.mark.parametrize("count", [3, 40])
+def test_one_batch_takes_the_same_queries_whatever_its_size(django_assert_num_queries, count):
+    # Per batch: one keyset page, the recipients' preferences, one INSERT ... ON CONFLICT
+    # (inside a savepoint here, the test's transaction: SAVEPOINT and RELEASE count too).
+    _sweep_queries(django_assert_num_queries, count, PER_BATCH)
+
+
+@pytest.mark.parametrize(("count", "expected"), [(60, 2 * PER_BATCH), (110, 3 * PER_BATCH)])
+def test_queries_grow_with_batches_not_trainers(django_assert_num_queries, count, expected):
+    # Batches of 50: 60 policies are two batches, 110 three.
+    _sweep_queries(django_assert_num_queries, count, expected)

@@ -1,0 +1,183 @@
+"""The reminder sources of trainers (insurance about to expire, DBS recheck due), and the
+helpers every expiry source shares (qualifications and mentorship use them too).
+
+A source reads one indexed range of dates, a keyset page of `day.batch_size` rows at a time,
+so a sweep's queries grow with its batches, never with its trainers. "Due" is a range of days
+(rehabpath.reminders.milestone_for): every record whose date falls within the first milestone
+is found on every sweep, and the ledger's unique key drops the milestones already recorded. A
+sweep that missed days still sends the milestone reached, once; an earlier one is never sent
+late. The milestone key holds the date it counts to, so a renewed or corrected date gets its
+own reminders.
+
+What is skipped, and why:
+- records not verified: a pending record is waiting for staff (its own reminder,
+  evidence.waiting), a rejected one counts for nothing;
+- records superseded by a newer verified record of the same kind (a renewed policy): the
+  trainer has done what the reminder would ask. A pending renewal does not supersede: until
+  staff verify it the trainer is not covered, and the reminder is still true;
+- suspended trainers and deactivated accounts: they cannot practise on the programme, and a
+  reminder would read as an invitation to. Reinstated, they get the milestone reached by then
+  (the catch-up rule), not the ones missed.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+
+from rehabpath.formats import day_label
+from rehabpath.notifications import Item
+from rehabpath.reminders import SweepDay, milestone_for, milestone_label, reminder_source
+from trainers.models import Insurance, TrainerProfile, VerificationStatus
+
+Row = dict[str, Any]
+
+
+def keyset_pages(
+    rows: models.QuerySet[Any], *, date_field: str, batch_size: int
+) -> Iterator[list[Row]]:
+    """`rows` (a .values() queryset) a page at a time in (date_field, id) order.
+
+    One query per page, each an index range scan starting where the last page ended (no
+    OFFSET); a page shorter than `batch_size` is the last.
+    """
+    ordered = rows.order_by(date_field, "id")
+    after: tuple[dt.date, int] | None = None
+    while True:
+        page = ordered
+        if after is not None:
+            last_date, last_id = after
+            page = page.filter(
+                Q(**{f"{date_field}__gt": last_date})
+                | Q(**{date_field: last_date, "id__gt": last_id})
+            )
+        batch = list(page[:batch_size])
+        if batch:
+            yield batch
+        if len(batch) < batch_size:
+            return
+        after = (batch[-1][date_field], batch[-1]["id"])
+
+
+def expiry_window(day: SweepDay, milestones: Sequence[int]) -> tuple[dt.date, dt.date]:
+    """The dates due on `day`: from today (the day itself) to the first milestone ahead."""
+    return day.today, day.today + dt.timedelta(days=max(milestones))
+
+
+def expiry_items(
+    pages: Iterator[list[Row]],
+    *,
+    day: SweepDay,
+    milestones: Sequence[int],
+    date_field: str,
+    item: Callable[[Row, dt.date, int], Item],
+) -> Iterator[list[Item]]:
+    """The items of each page: one per record at the milestone its date has reached today."""
+    for page in pages:
+        items = []
+        for row in page:
+            due_on: dt.date = row[date_field]
+            milestone = milestone_for((due_on - day.today).days, milestones)
+            if milestone is not None:
+                items.append(item(row, due_on, milestone))
+        if items:
+            yield items
+
+
+def expiry_milestone(due_on: dt.date, milestone: int) -> str:
+    """The ledger's milestone: the date counted to and the milestone ("2027-05-31:30d")."""
+    return f"{due_on.isoformat()}:{milestone_label(milestone)}"
+
+
+def expiry_context(
+    *,
+    what: str,
+    verb: str,
+    label: str,
+    advice: str,
+    due_on: dt.date,
+    today: dt.date,
+    milestone: int,
+) -> dict[str, Any]:
+    """What the shared expiry mail (templates/emails/expiry_*) reads: plain values only."""
+    return {
+        "what": what,  # "your insurance"
+        "verb": verb,  # "expires", "is due for a recheck"
+        "record_label": label,
+        "advice": advice,  # what to do, one or two sentences
+        "due_on": day_label(due_on),
+        "due_on_iso": due_on.isoformat(),
+        "days_left": (due_on - today).days,
+        "milestone": milestone,
+    }
+
+
+def path_template(viewname: str) -> Callable[[Any], str]:
+    """A fast reverse() for one detail URL: reversed once, the public id substituted."""
+    marker = "00000000-0000-0000-0000-000000000000"
+    pattern = reverse(viewname, kwargs={"public_id": marker})
+    return lambda public_id: pattern.replace(marker, str(public_id))
+
+
+def practising() -> Q:
+    """Trainers reminders are for: not suspended, their account active (see the docstring)."""
+    return Q(trainer__status=TrainerProfile.Status.ACTIVE, trainer__user__is_active=True)
+
+
+# --- expiry.insurance ---------------------------------------------------------------------
+
+
+INSURANCE_ADVICE = (
+    "Without current insurance you cannot be eligible for referrals. Add your renewed policy,"
+    " with its schedule as evidence, so that programme staff can verify it in time."
+)
+
+
+@reminder_source("expiry.insurance")
+def insurance_expiring(day: SweepDay) -> Iterator[list[Item]]:
+    """Insurance policies ending within REMINDER_EXPIRY_DAYS, to their trainer."""
+    milestones = settings.REMINDER_EXPIRY_DAYS
+    first, last = expiry_window(day, milestones)
+    renewed = Insurance.objects.filter(
+        trainer_id=OuterRef("trainer_id"),
+        status=VerificationStatus.VERIFIED,
+        expires_on__gt=OuterRef("expires_on"),
+    )
+    rows = (
+        Insurance.objects.filter(
+            practising(),
+            status=VerificationStatus.VERIFIED,
+            expires_on__gte=first,
+            expires_on__lte=last,
+        )
+        .filter(~Exists(renewed))
+        .values("id", "public_id", "expires_on", "insurer", "policy_number", "trainer__user_id")
+    )
+    path = path_template("trainers:insurance_detail")
+
+    def item(row: Row, due_on: dt.date, milestone: int) -> Item:
+        return Item(
+            kind="expiry.insurance",
+            subject_key=f"insurance:{row['public_id']}",
+            milestone=expiry_milestone(due_on, milestone),
+            recipient_id=row["trainer__user_id"],
+            context=expiry_context(
+                what="your insurance",
+                verb="expires",
+                label=f"{row['insurer']} {row['policy_number']}",
+                advice=INSURANCE_ADVICE,
+                due_on=due_on,
+                today=day.today,
+                milestone=milestone,
+            ),
+            path=path(row["public_id"]),
+        )
+
+    pages = keyset_pages(rows, date_field="expires_on", batch_size=day.batch_size)
+    yield from expiry_items(
+        pages, day=day, milestones=milestones, date_field="expires_on", item=item
+    )
