@@ -8,6 +8,8 @@
   or the API) and the answers it gave, one per trainer and condition area, with their reasons,
   as the evidence a clinic keeps (CQC Regulation 19).
 - `ApiToken`: a clinic's token for the JSON API, stored as a SHA-256 with a recognisable prefix.
+- `WebhookEndpoint` / `WebhookAttempt`: a clinic's signed webhooks (programme.webhooks); each
+  delivery is a row of the core's ledger (rehabpath.models.Delivery), each try of it an attempt.
 """
 
 import uuid
@@ -18,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from qualifications.models import ConditionArea
+from rehabpath.models import Delivery
 from trainers.models import Clinic, TrainerProfile
 
 
@@ -175,3 +178,63 @@ class ComplianceSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"Compliance snapshot at {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class WebhookEndpoint(models.Model):
+    """Where a clinic wants its events POSTed, signed as Standard Webhooks describes.
+
+    `events` is the list of event types chosen (programme.webhooks.events), as JSON so it works
+    the same on SQLite. The secret (`whsec_<base64>`) must be kept as it is, to sign with: it is
+    shown to the clinic once, when created or rotated. A delivery's ledger row names the
+    endpoint by its public id (Delivery.destination); deleting an endpoint keeps those rows.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="webhook_endpoints")
+    url = models.URLField("URL", max_length=500)
+    description = models.CharField(max_length=200, blank=True)
+    events = models.JSONField(default=list, help_text="The event types it receives.")
+    secret = models.CharField(max_length=100)
+    is_active = models.BooleanField("active", default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    secret_rotated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["clinic", "is_active"], name="webhook_endpoint_clinic")]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookAttempt(models.Model):
+    """One try at POSTing a webhook delivery: when, how long, and what the receiver said."""
+
+    delivery = models.ForeignKey(
+        Delivery, on_delete=models.CASCADE, related_name="webhook_attempts"
+    )
+    number = models.PositiveSmallIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    duration_ms = models.PositiveIntegerField(default=0)
+    # The HTTP status received, or None when there was no response (and `error` says why).
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=255, blank=True)
+    response_excerpt = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["delivery", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["delivery", "number"], name="one_webhook_attempt_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Attempt {self.number} of {self.delivery_id}"
+
+    @property
+    def accepted(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300

@@ -367,6 +367,16 @@ DELIVERY_MAX_PARALLEL_BATCHES = env.int("DELIVERY_MAX_PARALLEL_BATCHES", default
 LEDGER_TICK_SECONDS = env.int("LEDGER_TICK_SECONDS", default=30)
 # Waits before a failed mail's 2nd, 3rd, ... attempt (seconds); then it fails for good.
 MAIL_RETRY_DELAYS = env.list("MAIL_RETRY_DELAYS", cast=int, default=[30, 120, 600, 1800, 3600])
+# Clinic webhooks (programme.webhooks): the waits before a failed delivery's 2nd, 3rd, ...
+# attempt (seconds), as the Standard Webhooks guidance suggests: 5 s, 5 min, 30 min, 2 h, 5 h,
+# 10 h, 10 h (eight tries over about 27 hours); then it fails for good and can be resent.
+WEBHOOK_RETRY_DELAYS = env.list(
+    "WEBHOOK_RETRY_DELAYS", cast=int, default=[5, 300, 1800, 7200, 18000, 36000, 36000]
+)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# Endpoints must be https:// on a public address. True allows http:// and loopback/private
+# addresses (tests, `make run` with the dev receiver on 127.0.0.1); never in production.
+WEBHOOKS_ALLOW_LOCAL = _strict_bool("WEBHOOKS_ALLOW_LOCAL", False)
 REMINDER_TIME_ZONE = "Europe/London"
 REMINDER_SWEEP_SECONDS = env.int("REMINDER_SWEEP_SECONDS", default=15 * 60)
 REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=1000)

@@ -1,0 +1,22 @@
+"""The notification kinds, reminder sources and channels of programme (rehabpath.notifications).
+
+Autodiscovery imports only this module of the app: sub-packages register from here. Add your
+lines; do not rewrite others'.
+"""
+
+from programme.webhooks import channel as _webhook_channel  # noqa: F401 - registers "webhook"
+from programme.webhooks.events import EVENT_TYPES, TEST_EVENT
+from rehabpath.notifications import Kind, register_kind
+
+# Clinic webhooks: one kind per event type, with no roles (on no one's preferences page).
+for _event in (*EVENT_TYPES, TEST_EVENT):
+    register_kind(
+        Kind(
+            _event.key,
+            _event.label,
+            _event.description,
+            frozenset(),
+            in_app=False,
+            template="webhook",
+        )
+    )
