@@ -25,7 +25,7 @@ PORT ?= 8000
 BIND ?= 127.0.0.1:$(PORT)
 URL := http://$(subst 0.0.0.0,127.0.0.1,$(BIND))/
 
-.PHONY: install run test lint typecheck format collectstatic clean system-packages bench messages
+.PHONY: install run test lint typecheck format collectstatic clean system-packages bench bench-sweep messages
 
 # The Debian packages the suite needs (WeasyPrint's libraries, fonts, poppler, Chromium):
 # installed when missing if we are root or have password-less sudo, else the exact apt-get line.
@@ -79,6 +79,12 @@ test: system-packages collectstatic
 bench: collectstatic
 	@WITH_BENCH_TOOLS=1 bash scripts/system-packages.sh
 	$(BIN)/python scripts/bench/run.py
+	$(BIN)/python scripts/bench/sweep.py
+
+# The reminder sweep alone (issue 9): 10 x BENCH_TRAINERS trainers up to 100,000, or
+# BENCH_SWEEP_TRAINERS; a worker sends the day's mail to an SMTP sink. See scripts/bench/sweep.py.
+bench-sweep: collectstatic
+	$(BIN)/python scripts/bench/sweep.py
 
 lint: install
 	$(BIN)/ruff check .
