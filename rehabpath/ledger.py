@@ -23,6 +23,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -75,27 +76,36 @@ def claim_lease() -> dt.timedelta:
 def insert_new(rows: Sequence[Delivery]) -> list[tuple[int, str]]:
     """INSERT the rows, skipping any whose unique key is taken; (id, status) of the new ones.
 
-    One statement (INSERT ... ON CONFLICT DO NOTHING RETURNING, on PostgreSQL and SQLite):
-    Django's bulk_create(ignore_conflicts=True) cannot say which rows were new.
+    One statement (INSERT ... ON CONFLICT DO NOTHING RETURNING, on PostgreSQL and SQLite),
+    more only where the database caps a statement's parameters (SQLite: connection.ops.
+    bulk_batch_size). Django's bulk_create(ignore_conflicts=True) cannot say which rows were
+    new.
+    No savepoint: each statement is atomic by itself, and a batch cut short by a crash is
+    completed by the next sweep.
     """
     if not rows:
         return []
     fields = [f for f in Delivery._meta.concrete_fields if not f.primary_key]
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
+    columns = ", ".join(quote(str(f.column)) for f in fields)  # concrete: never None
     placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    params: list[object] = []
-    for row in rows:
-        for f in fields:
-            params.append(f.get_db_prep_save(f.pre_save(row, add=True), connection))
-    sql = (
-        f"INSERT INTO {quote(Delivery._meta.db_table)} ({columns}) "  # noqa: S608 - names from the model, values as parameters
-        f"VALUES {', '.join([placeholders] * len(rows))} "
-        f"ON CONFLICT DO NOTHING RETURNING {quote('id')}, {quote('status')}"
-    )
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [(pk, status) for pk, status in cursor.fetchall()]
+    size = max(connection.ops.bulk_batch_size(fields, rows), 1)
+    new: list[tuple[int, str]] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            params: list[Any] = []
+            for row in chunk:
+                for f in fields:
+                    params.append(f.get_db_prep_save(f.pre_save(row, add=True), connection))
+            sql = (
+                f"INSERT INTO {quote(Delivery._meta.db_table)} ({columns}) "  # noqa: S608 - names from the model, values as parameters
+                f"VALUES {', '.join([placeholders] * len(chunk))} "
+                f"ON CONFLICT DO NOTHING RETURNING {quote('id')}, {quote('status')}"
+            )
+            cursor.execute(sql, params)
+            new.extend((pk, status) for pk, status in cursor.fetchall())
+    return new
 
 
 def dispatch_on_commit(delivery_ids: Sequence[int]) -> None:
@@ -116,7 +126,7 @@ def _publish(ids: list[int]) -> None:
     size = settings.DELIVERY_BATCH_SIZE
     try:
         for start in range(0, len(ids), size):
-            deliver_rows.apply_async(args=[ids[start : start + size]], retry=False)
+            deliver_rows.apply_async(args=(ids[start : start + size],), retry=False)
     except Exception:
         logger.warning(
             "broker unavailable: %d ledger row(s) wait for the next ledger tick",
@@ -179,6 +189,8 @@ def send_claimed(token: uuid.UUID, ids: Sequence[int]) -> dict[Outcome, int]:
         for channel, batch in by_channel.items():
             spec = CHANNELS[channel]
             for row, error in spec.send(batch):
+                if isinstance(error, SoftTimeLimitExceeded):
+                    raise error  # a channel that caught it: still out of time
                 outcomes[_record(row, error, spec, token)] += 1
                 pending.discard(row.pk)
     except SoftTimeLimitExceeded:

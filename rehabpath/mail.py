@@ -12,6 +12,7 @@ from smtplib import SMTPException
 from typing import Any
 from urllib.parse import urlsplit
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.template.loader import render_to_string
@@ -56,6 +57,8 @@ def send_mails(rows: Sequence[Delivery]) -> Iterator[tuple[Delivery, Exception |
                     connection = mailers.default  # a new connection to MAILERS["default"]
                     connection.open()
                 connection.send_messages([message])
+            except SoftTimeLimitExceeded:
+                raise  # out of time: the ledger hands the rows back (rehabpath.ledger)
             except Exception as exc:  # recorded on the row by rehabpath.ledger
                 if connection is not None and isinstance(exc, TRANSIENT_MAIL_ERRORS):
                     _close_quietly(connection)

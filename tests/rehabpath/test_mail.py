@@ -1,6 +1,5 @@
-"""The once-only mail ledger and the mails trainers get from it."""
+"""The mail channel of the ledger, and the mails trainers get from it."""
 
-import datetime as dt
 import re
 from smtplib import SMTPServerDisconnected
 from unittest import mock
@@ -8,14 +7,17 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.mail.backends.locmem import EmailBackend
 from django.utils import timezone
 
 from qualifications.kinds import QUALIFICATION
 from rehabpath.audit import Actor
 from rehabpath.celery import app as celery_app
 from rehabpath.errors import DomainError
-from rehabpath.mail import Outcome, claim_lease, mail_deliver, mail_enqueue
+from rehabpath.ledger import Outcome, deliver
+from rehabpath.mail import message_id
 from rehabpath.models import Delivery
+from rehabpath.notifications import notify
 from tests.factories import TrainerQualificationFactory
 from trainers.services import record_reject, record_verify
 
@@ -27,6 +29,7 @@ CONTEXT = {
     "reason": "",
     "record_path": "/qualifications/records/x/",
 }
+LOCMEM_SEND = "django.core.mail.backends.locmem.EmailBackend.send_messages"
 
 
 @pytest.fixture
@@ -37,71 +40,103 @@ def eager_tasks():
     celery_app.conf.task_always_eager = False
 
 
-def test_the_same_mail_is_enqueued_once(trainer_user):
-    first = mail_enqueue(
-        recipient=trainer_user, subject_key="k", template="record_decision", context=CONTEXT
+def _decision(user, **kwargs) -> Delivery:
+    row = notify(
+        kind="record.decided",
+        recipient=user,
+        subject_key="k",
+        context=CONTEXT,
+        path="/qualifications/records/x/",
+        **kwargs,
     )
-    second = mail_enqueue(
-        recipient=trainer_user, subject_key="k", template="record_decision", context=CONTEXT
+    assert row is not None
+    return row
+
+
+def test_a_row_is_mailed_once_however_often_it_is_delivered(trainer_user):
+    row = _decision(trainer_user)
+
+    assert deliver([row.pk])[Outcome.SENT] == 1
+    again = deliver([row.pk])
+    assert (again[Outcome.SENT], again[Outcome.DONE]) == (0, 1)
+
+    [message] = mail.outbox
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (Delivery.Status.SENT, 1)
+    assert row.sent_at is not None
+    assert message.to == [trainer_user.email]
+    assert message.subject == "[RehabPath] Your qualification is verified"
+
+
+def test_every_mail_carries_the_rows_message_id_and_a_link_to_the_page(trainer_user, settings):
+    row = _decision(trainer_user)
+    deliver([row.pk])
+
+    [message] = mail.outbox
+    assert message.message()["Message-ID"] == f"<{row.public_id}@{_host(settings)}>"
+    assert message_id(row) == message.message()["Message-ID"]
+    assert settings.SITE_URL + "/qualifications/records/x/" in message.body
+
+
+def test_the_message_id_stays_the_same_across_attempts(trainer_user, settings):
+    row = _decision(trainer_user)
+    seen: list[str] = []
+
+    def refuse(self, messages):
+        seen.extend(m.message()["Message-ID"] for m in messages)
+        raise SMTPServerDisconnected("gone")
+
+    with mock.patch(LOCMEM_SEND, refuse):
+        assert deliver([row.pk])[Outcome.RETRY] == 1
+    Delivery.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
+    assert deliver([row.pk])[Outcome.SENT] == 1
+
+    assert seen == [mail.outbox[0].message()["Message-ID"]]
+    assert seen[0] == f"<{row.public_id}@{_host(settings)}>"
+
+
+def _host(settings) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(settings.SITE_URL).hostname
+
+
+def test_a_mail_server_that_drops_the_connection_leaves_the_rest_of_the_batch_sent(
+    trainer_user, other_trainer_user
+):
+    first = _decision(trainer_user)
+    second = _decision(other_trainer_user)
+    real = EmailBackend.send_messages
+    calls = []
+
+    def flaky(self, messages):
+        calls.append(messages[0].to)
+        if len(calls) == 1:
+            raise SMTPServerDisconnected("dropped")
+        return real(self, messages)
+
+    with mock.patch(LOCMEM_SEND, flaky):
+        outcomes = deliver([first.pk, second.pk])
+
+    assert (outcomes[Outcome.RETRY], outcomes[Outcome.SENT]) == (1, 1)
+    assert [m.to for m in mail.outbox] == [[other_trainer_user.email]]
+    first.refresh_from_db()
+    assert first.status == Delivery.Status.PENDING
+    assert "SMTPServerDisconnected: dropped" in first.last_error
+
+
+def test_a_broken_template_fails_the_row_at_once(trainer_user):
+    row = Delivery.objects.create(
+        recipient=trainer_user, kind="record.decided", subject_key="k", template="no_such"
     )
-    assert first is not None
-    assert second is None
-    assert Delivery.objects.count() == 1
 
+    assert deliver([row.pk])[Outcome.FAILED] == 1
 
-def test_another_milestone_is_a_new_mail(trainer_user):
-    for milestone in ("90d", "30d"):
-        mail_enqueue(
-            recipient=trainer_user,
-            subject_key="k",
-            milestone=milestone,
-            template="record_decision",
-            context=CONTEXT,
-        )
-    assert Delivery.objects.count() == 2
-
-
-def test_a_delivery_is_sent_once_however_often_the_task_runs(trainer_user):
-    delivery = mail_enqueue(
-        recipient=trainer_user, subject_key="k", template="record_decision", context=CONTEXT
-    )
-    assert mail_deliver(delivery.pk) is Outcome.SENT
-    assert mail_deliver(delivery.pk) is Outcome.DONE
-    assert len(mail.outbox) == 1
-    delivery.refresh_from_db()
-    assert delivery.status == Delivery.Status.SENT
-    assert delivery.attempts == 1
-    assert mail.outbox[0].to == [trainer_user.email]
-    assert mail.outbox[0].subject == "[RehabPath] Your qualification is verified"
-
-
-def test_a_transient_smtp_failure_leaves_the_mail_to_be_retried(trainer_user):
-    delivery = mail_enqueue(
-        recipient=trainer_user, subject_key="k", template="record_decision", context=CONTEXT
-    )
-    with (
-        mock.patch(
-            "django.core.mail.EmailMultiAlternatives.send",
-            side_effect=SMTPServerDisconnected("gone"),
-        ),
-        pytest.raises(SMTPServerDisconnected),
-    ):
-        mail_deliver(delivery.pk)
-    delivery.refresh_from_db()
-    assert delivery.status == Delivery.Status.PENDING
-    assert "gone" in delivery.last_error
-
-    assert mail_deliver(delivery.pk) is Outcome.SENT
-    assert len(mail.outbox) == 1
-
-
-def test_a_broken_template_marks_the_mail_failed_not_pending(trainer_user):
-    delivery = mail_enqueue(recipient=trainer_user, subject_key="k", template="no_such_template")
-    with pytest.raises(Exception, match="no_such_template"):
-        mail_deliver(delivery.pk)
-    delivery.refresh_from_db()
-    assert delivery.status == Delivery.Status.FAILED
-    assert mail_deliver(delivery.pk) is Outcome.DONE
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (Delivery.Status.FAILED, 1)
+    assert "no_such" in row.last_error
+    assert deliver([row.pk])[Outcome.DONE] == 1
+    assert mail.outbox == []
 
 
 def test_the_trainer_is_mailed_when_staff_verify_their_record(
@@ -121,6 +156,7 @@ def test_the_trainer_is_mailed_when_staff_verify_their_record(
     assert message.to == [record.trainer.user.email]
     assert "is verified" in message.subject
     assert QUALIFICATION.url("detail", record) in message.body
+    assert Delivery.objects.get().status == Delivery.Status.SENT
 
 
 def test_the_trainer_is_mailed_the_reason_when_staff_reject_their_record(
@@ -181,22 +217,6 @@ def test_imported_trainers_get_a_working_link_to_claim_their_account(
     response = client.get(link.group(1), follow=True)
     assert response.status_code == 200
     assert b"password1" in response.content  # the set-a-password form, not "bad token"
-    assert "token" not in str(Delivery.objects.get().context)
-
-
-def test_a_live_claim_is_left_alone_and_a_dead_one_is_taken_over(trainer_user):
-    delivery = mail_enqueue(
-        recipient=trainer_user, subject_key="k", template="record_decision", context=CONTEXT
-    )
-    # A worker claimed the row a moment ago and is still sending.
-    Delivery.objects.filter(pk=delivery.pk).update(
-        status=Delivery.Status.SENDING, claimed_at=timezone.now()
-    )
-    assert mail_deliver(delivery.pk) is Outcome.BUSY
-    assert mail.outbox == []
-
-    # That worker died mid-send: once its lease has run out, the mail still goes out.
-    stale = timezone.now() - claim_lease() - dt.timedelta(seconds=1)
-    Delivery.objects.filter(pk=delivery.pk).update(claimed_at=stale)
-    assert mail_deliver(delivery.pk) is Outcome.SENT
-    assert len(mail.outbox) == 1
+    row = Delivery.objects.get()
+    assert "token" not in str(row.context)
+    assert row.in_app is False  # an invitation is no news in the notification list

@@ -8,7 +8,7 @@ from django.core import mail
 
 from rehabpath.audit import Actor
 from rehabpath.celery import app as celery_app
-from rehabpath.mail import mail_deliver, mail_enqueue
+from rehabpath.ledger import Outcome, deliver
 from rehabpath.models import Delivery
 from tests import factories
 from trainers.services import record_reject
@@ -32,10 +32,10 @@ def awkward_user(trainer_user):
 
 
 def _deliver(recipient, template, context):
-    delivery = mail_enqueue(
-        recipient=recipient, subject_key="k", template=template, context=context
+    delivery = Delivery.objects.create(
+        recipient=recipient, kind=template, subject_key="k", template=template, context=context
     )
-    assert mail_deliver(delivery.pk) == "sent"
+    assert deliver([delivery.pk])[Outcome.SENT] == 1
     assert Delivery.objects.get(pk=delivery.pk).status == Delivery.Status.SENT
     return mail.outbox[-1]
 

@@ -115,15 +115,15 @@ def _succeeded(log_path: Path) -> str:
 
 def test_a_real_worker_sends_a_mail_once_when_the_task_is_delivered_twice(worker):
     """The broker delivers at least once; the ledger's claim makes the second run a no-op."""
-    from rehabpath.mail import mail_enqueue
     from rehabpath.models import Delivery
-    from rehabpath.tasks import deliver_mail
+    from rehabpath.tasks import deliver_rows
     from tests.factories import TrainerQualificationFactory
 
     process, queue, log_path = worker
     record = TrainerQualificationFactory(status="verified")
-    delivery = mail_enqueue(
+    delivery = Delivery.objects.create(
         recipient=record.trainer.user,
+        kind="record.decided",
         subject_key=f"record_decision:{record.public_id}",
         template="record_decision",
         context={
@@ -137,11 +137,11 @@ def test_a_real_worker_sends_a_mail_once_when_the_task_is_delivered_twice(worker
     )
 
     # The same delivery twice, as a redelivery after a lost ack or a duplicate beat would do.
-    deliver_mail.apply_async(args=[delivery.pk], queue=queue)
-    deliver_mail.apply_async(args=[delivery.pk], queue=queue)
+    deliver_rows.apply_async(args=[[delivery.pk]], queue=queue)
+    deliver_rows.apply_async(args=[[delivery.pk]], queue=queue)
 
     _wait_until(
-        lambda: _succeeded(log_path).count("rehabpath.tasks.deliver_mail") == 2,
+        lambda: _succeeded(log_path).count("rehabpath.tasks.deliver_rows") == 2,
         process=process,
         log_path=log_path,
         timeout=WORKER_TIMEOUT,
@@ -150,5 +150,5 @@ def test_a_real_worker_sends_a_mail_once_when_the_task_is_delivered_twice(worker
     assert delivery.status == Delivery.Status.SENT
     assert delivery.attempts == 1
     outcomes = _succeeded(log_path)
-    assert outcomes.count(": 'sent'") == 1
-    assert outcomes.count(": 'done'") == 1
+    assert outcomes.count("{'sent': 1}") == 1
+    assert outcomes.count("{'done': 1}") == 1
