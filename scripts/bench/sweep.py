@@ -202,10 +202,16 @@ class Counter:
 
     def __init__(self) -> None:
         self.n = 0
+        self.seconds: dict[str, float] = {}  # by statement: SELECT, INSERT, ...
 
     def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         self.n += 1
-        return execute(sql, params, many, context)
+        verb = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else "?"
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds[verb] = self.seconds.get(verb, 0.0) + time.perf_counter() - started
 
 
 def counted_sweep(now: dt.datetime) -> dict[str, Any]:
@@ -238,6 +244,7 @@ def counted_sweep(now: dt.datetime) -> dict[str, Any]:
     return {
         "seconds": seconds,
         "queries": counter.n,
+        "sql_seconds": counter.seconds,
         "items": report.items,
         "new": report.new,
         "batches": report.batches,
@@ -296,7 +303,7 @@ def measure(trainers: int, regenerate: bool, send: bool) -> dict[str, Any]:
     first = counted_sweep(now)
     say(
         f"first: {first['items']:,} due, {first['new']:,} new, {first['batches']:,} batches, "
-        f"{first['queries']:,} queries in {first['seconds']:.2f} s"
+        f"{first['queries']:,} queries in {first['seconds']:.2f} s, SQL {sql_split(first)}"
     )
     second = counted_sweep(now)
     say(
@@ -505,6 +512,12 @@ def source_table(large: dict[str, Any], small: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def sql_split(run: dict[str, Any]) -> str:
+    parts = sorted(run.get("sql_seconds", {}).items(), key=lambda kv: -kv[1])
+    total = sum(seconds for _verb, seconds in parts)
+    return f"{total:.1f} s (" + ", ".join(f"{verb} {sec:.1f} s" for verb, sec in parts) + ")"
+
+
 def render(large: dict[str, Any], small: dict[str, Any], started: dt.datetime) -> str:
     facts = "; ".join(f"{k}: {v}" for k, v in large["machine"].items())
     sizes = ", ".join(f"{v:,} {k}" for k, v in large["sizes"].items())
@@ -541,6 +554,8 @@ def render(large: dict[str, Any], small: dict[str, Any], started: dt.datetime) -
             f"- **The day's sweep at {large['trainers']:,} trainers: {f['seconds']:.1f} s wall, "
             f"{f['queries']:,} queries, {f['items']:,} due items in {f['batches']:,} batches, "
             f"{f['new']:,} new rows**; target under {WALL_TARGET_S:.0f} s met? {met}. "
+            f"Waiting on SQL: {sql_split(f)}; the rest is Python (building the items and the "
+            "rows, the client's side of the statements). "
             f"A second sweep right after: {s2['new']:,} new, {s2['seconds']:.1f} s, "
             f"{s2['queries']:,} queries.",
             f"- Queries against trainers: {small['first']['queries']:,} at "
