@@ -267,6 +267,13 @@ class DBSCheck(VerifiableRecord):
                 condition=models.Q(status="verified"),
                 name="dbs_verified_issued_idx",
             ),
+            # The expiry.dbs reminder source (trainers/reminders.py): verified checks issued in
+            # a range of dates, read in keyset pages of (issued_on, id).
+            models.Index(
+                fields=["issued_on", "id"],
+                condition=models.Q(status="verified"),
+                name="dbs_reminder_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -58,5 +58,16 @@ register_kind(
         template="expiry",
     )
 )
+register_kind(
+    Kind(
+        "expiry.dbs",
+        "DBS recheck due",
+        "90, 30 and 7 days before your DBS check is due for a recheck, and on the day (not"
+        " while you are on the Update Service with consent to status checks).",
+        frozenset({Role.TRAINER}),
+        critical=True,
+        template="expiry",
+    )
+)
 
 import trainers.reminders  # noqa: E402, F401  (registers the reminder sources)

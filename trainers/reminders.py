@@ -24,6 +24,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -32,7 +33,7 @@ from django.urls import reverse
 from rehabpath.formats import day_label
 from rehabpath.notifications import Item
 from rehabpath.reminders import SweepDay, milestone_for, milestone_label, reminder_source
-from trainers.models import Insurance, TrainerProfile, VerificationStatus
+from trainers.models import DBSCheck, Insurance, TrainerProfile, VerificationStatus
 
 Row = dict[str, Any]
 
@@ -73,19 +74,34 @@ def expiry_items(
     *,
     day: SweepDay,
     milestones: Sequence[int],
-    date_field: str,
+    due: Callable[[Row], dt.date | None],
     item: Callable[[Row, dt.date, int], Item],
 ) -> Iterator[list[Item]]:
-    """The items of each page: one per record at the milestone its date has reached today."""
+    """The items of each page: one per record at the milestone its due date reached today.
+
+    `due` gives a row's date (a stored expiry, or one derived from an issue date: the range
+    queried may then be a few days wider than the window, and rows outside it are dropped).
+    """
     for page in pages:
         items = []
         for row in page:
-            due_on: dt.date = row[date_field]
+            due_on = due(row)
+            if due_on is None:
+                continue
             milestone = milestone_for((due_on - day.today).days, milestones)
             if milestone is not None:
                 items.append(item(row, due_on, milestone))
         if items:
             yield items
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    return day - relativedelta(months=months)
+
+
+# Dates derived by adding months clamp at a month's end (31 Jan + 1 month = 28 Feb), so the
+# issue dates that give an expiry in a window are found in a range a few days wider.
+MONTH_END_SLACK = dt.timedelta(days=4)
 
 
 def expiry_milestone(due_on: dt.date, milestone: int) -> str:
@@ -179,5 +195,71 @@ def insurance_expiring(day: SweepDay) -> Iterator[list[Item]]:
 
     pages = keyset_pages(rows, date_field="expires_on", batch_size=day.batch_size)
     yield from expiry_items(
-        pages, day=day, milestones=milestones, date_field="expires_on", item=item
+        pages, day=day, milestones=milestones, due=lambda row: row["expires_on"], item=item
+    )
+
+
+# --- expiry.dbs -----------------------------------------------------------------------------
+
+DBS_ADVICE = (
+    "The programme asks for a new DBS check every few years, unless you are on the DBS Update"
+    " Service and consent to status checks. Add your new certificate, or your Update Service"
+    " details, so that programme staff can verify it in time."
+)
+
+
+@reminder_source("expiry.dbs")
+def dbs_recheck_due(day: SweepDay) -> Iterator[list[Item]]:
+    """DBS checks due for a recheck (issued DBS_RECHECK_MONTHS ago) within REMINDER_EXPIRY_DAYS.
+
+    A check on the Update Service with consent never needs one (DBSCheck.expiry_date). The
+    query is a range of issue dates, the recheck being a fixed number of months after.
+    """
+    milestones = settings.REMINDER_EXPIRY_DAYS
+    first, last = expiry_window(day, milestones)
+    months = settings.DBS_RECHECK_MONTHS
+    newer = DBSCheck.objects.filter(
+        trainer_id=OuterRef("trainer_id"),
+        status=VerificationStatus.VERIFIED,
+        issued_on__gt=OuterRef("issued_on"),
+    )
+    rows = (
+        DBSCheck.objects.filter(
+            practising(),
+            status=VerificationStatus.VERIFIED,
+            issued_on__gte=months_before(first, months) - MONTH_END_SLACK,
+            issued_on__lte=months_before(last, months) + MONTH_END_SLACK,
+        )
+        .exclude(update_service_subscribed=True, update_service_consent=True)
+        .filter(~Exists(newer))
+        .values("id", "public_id", "issued_on", "level", "certificate_number", "trainer__user_id")
+    )
+    path = path_template("trainers:dbs_detail")
+    levels = dict(DBSCheck.Level.choices)
+
+    def item(row: Row, due_on: dt.date, milestone: int) -> Item:
+        return Item(
+            kind="expiry.dbs",
+            subject_key=f"dbs:{row['public_id']}",
+            milestone=expiry_milestone(due_on, milestone),
+            recipient_id=row["trainer__user_id"],
+            context=expiry_context(
+                what="your DBS check",
+                verb="is due for a recheck",
+                label=f"{levels.get(row['level'], row['level'])} DBS {row['certificate_number']}",
+                advice=DBS_ADVICE,
+                due_on=due_on,
+                today=day.today,
+                milestone=milestone,
+            ),
+            path=path(row["public_id"]),
+        )
+
+    pages = keyset_pages(rows, date_field="issued_on", batch_size=day.batch_size)
+    yield from expiry_items(
+        pages,
+        day=day,
+        milestones=milestones,
+        due=lambda row: row["issued_on"] + relativedelta(months=months),
+        item=item,
     )

@@ -11,7 +11,7 @@ from django.utils.html import escape
 from rehabpath.ledger import deliver
 from rehabpath.models import Delivery
 from rehabpath.reminders import sweep
-from tests.factories import InsuranceFactory, TrainerProfileFactory
+from tests.factories import DBSCheckFactory, InsuranceFactory, TrainerProfileFactory
 from trainers.models import TrainerProfile, VerificationStatus
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +171,80 @@ def test_one_batch_takes_the_same_queries_whatever_its_size(django_assert_num_qu
 def test_queries_grow_with_batches_not_trainers(django_assert_num_queries, count, expected):
     # Batches of 50: 60 policies are two batches, 110 three.
     _sweep_queries(django_assert_num_queries, count, expected)
+
+
+# --- expiry.dbs -----------------------------------------------------------------------------
+
+ISSUED = dt.date(2024, 8, 31)  # recheck due 31 Aug 2027 with DBS_RECHECK_MONTHS = 36
+RECHECK = dt.date(2027, 8, 31)
+
+
+def dbs_reminders() -> list[str]:
+    rows = Delivery.objects.filter(kind="expiry.dbs").order_by("created_at", "id")
+    return list(rows.values_list("milestone", flat=True))
+
+
+def run_dbs(day: dt.date, **kwargs) -> int:
+    return sweep(now=noon(day), only=["expiry.dbs"], **kwargs).new
+
+
+def test_a_dbs_recheck_is_reminded_at_each_milestone_once(settings):
+    settings.DBS_RECHECK_MONTHS = 36
+    check = DBSCheckFactory(status=VerificationStatus.VERIFIED, issued_on=ISSUED)
+    for days_before in range(95, -3, -1):
+        run_dbs(RECHECK - dt.timedelta(days=days_before))
+        run_dbs(RECHECK - dt.timedelta(days=days_before))
+    assert dbs_reminders() == [f"2027-08-31:{m}d" for m in (90, 30, 7, 0)]
+    row = Delivery.objects.get(kind="expiry.dbs", milestone="2027-08-31:0d")
+    assert row.subject_key == f"dbs:{check.public_id}"
+    assert row.path == reverse("trainers:dbs_detail", args=[check.public_id])
+
+
+def test_a_dbs_recheck_at_a_month_end_is_found(settings):
+    # 29 Feb 2024 + 36 months is 28 Feb 2027 (clamped): the issue-date range allows for it.
+    settings.DBS_RECHECK_MONTHS = 36
+    DBSCheckFactory(status=VerificationStatus.VERIFIED, issued_on=dt.date(2024, 2, 29))
+    run_dbs(dt.date(2027, 2, 28))
+    assert dbs_reminders() == ["2027-02-28:0d"]
+
+
+def test_the_update_service_with_consent_needs_no_recheck():
+    DBSCheckFactory(
+        status=VerificationStatus.VERIFIED,
+        issued_on=ISSUED,
+        update_service_subscribed=True,
+        update_service_consent=True,
+    )
+    DBSCheckFactory(
+        status=VerificationStatus.VERIFIED, issued_on=ISSUED, update_service_subscribed=True
+    )  # subscribed without consent: staff cannot check, the recheck is due
+    run_dbs(RECHECK - dt.timedelta(days=30))
+    assert dbs_reminders() == ["2027-08-31:30d"]
+
+
+def test_a_newer_verified_dbs_check_supersedes_the_old_one():
+    old = DBSCheckFactory(status=VerificationStatus.VERIFIED, issued_on=ISSUED)
+    DBSCheckFactory(
+        trainer=old.trainer, status=VerificationStatus.VERIFIED, issued_on=dt.date(2027, 6, 1)
+    )
+    DBSCheckFactory(status=VerificationStatus.REJECTED, issued_on=ISSUED)
+    run_dbs(RECHECK - dt.timedelta(days=30))
+    assert dbs_reminders() == []
+
+
+def test_the_dbs_mail_says_recheck(settings):
+    DBSCheckFactory(status=VerificationStatus.VERIFIED, issued_on=ISSUED)
+    run_dbs(RECHECK - dt.timedelta(days=7))
+    deliver(Delivery.objects.values_list("id", flat=True))
+    (message,) = mail.outbox
+    assert message.subject.endswith("Your DBS check is due for a recheck on 31 Aug 2027")
+
+
+@pytest.mark.parametrize("count", [3, 40])
+def test_the_dbs_source_takes_the_same_queries_whatever_the_batch_size(
+    django_assert_num_queries, count
+):
+    for _ in range(count):
+        DBSCheckFactory(status=VerificationStatus.VERIFIED, issued_on=ISSUED)
+    with django_assert_num_queries(PER_BATCH):
+        run_dbs(RECHECK - dt.timedelta(days=30), batch_size=50)
