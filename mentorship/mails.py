@@ -13,9 +13,17 @@ def mail_assignment(*, assignment: MentorAssignment, event: str) -> None:
     """Tell both people; `event` is "start" or "end", one mail each per event (the ledger)."""
     mentor_user = assignment.mentor.user
     trainer_user = assignment.trainer.user
-    for role, recipient, other in (
-        ("trainer", trainer_user, mentor_user),
-        ("mentor", mentor_user, trainer_user),
+    # The trainer's dashboard shows their mentor; the mentor's link is the mentee's page while
+    # the assignment runs, their sign-off queue once it has ended (the page is then a 404).
+    home = reverse("home")
+    mentor_path = (
+        reverse("mentorship:mentee", kwargs={"public_id": assignment.trainer.public_id})
+        if event == "start"
+        else reverse("mentorship:queue")
+    )
+    for role, recipient, other, path in (
+        ("trainer", trainer_user, mentor_user, home),
+        ("mentor", mentor_user, trainer_user, mentor_path),
     ):
         notify(
             recipient=recipient,
@@ -31,6 +39,7 @@ def mail_assignment(*, assignment: MentorAssignment, event: str) -> None:
                 "areas": ", ".join(a.name for a in assignment.focus_areas.all()),
                 "reason": assignment.end_reason,
             },
+            path=path,
         )
 
 
@@ -43,6 +52,7 @@ def mail_meeting(*, meeting: SupervisionMeeting, event: str, recipient: User) ->
     assignment = meeting.assignment
     trainer_user = assignment.trainer.user
     other = assignment.mentor.user if recipient.pk == trainer_user.pk else trainer_user
+    path = reverse("mentorship:meeting", kwargs={"public_id": meeting.public_id})
     notify(
         recipient=recipient,
         subject_key=f"supervision_meeting:{meeting.public_id}",
@@ -54,6 +64,7 @@ def mail_meeting(*, meeting: SupervisionMeeting, event: str, recipient: User) ->
             "kind": meeting.get_kind_display(),
             "meeting_date": day_label(meeting.meeting_date),
             "reason": meeting.dispute_reason if event == "disputed" else "",
-            "path": reverse("mentorship:meeting", kwargs={"public_id": meeting.public_id}),
+            "path": path,
         },
+        path=path,
     )

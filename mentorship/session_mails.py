@@ -25,9 +25,12 @@ def _name(user: User) -> str:
     return user.name or user.email
 
 
+def _path(session: SupervisedSession) -> str:
+    return reverse("mentorship:session", kwargs={"public_id": session.public_id})
+
+
 def _url(session: SupervisedSession) -> str:
-    path = reverse("mentorship:session", kwargs={"public_id": session.public_id})
-    return f"{settings.SITE_URL}{path}"
+    return f"{settings.SITE_URL}{_path(session)}"
 
 
 def _summary(session: SupervisedSession) -> dict[str, Any]:
@@ -47,6 +50,7 @@ def mail_session_submitted(*, session: SupervisedSession, mentor: User, round_nu
         milestone=f"round-{round_number}",
         kind="session.submitted",
         context={**_summary(session), "round": round_number},
+        path=_path(session),
     )
 
 
@@ -63,6 +67,7 @@ def mail_session_decided(*, session: SupervisedSession, round_number: int, decis
             "decision": decision,
             "session_public_id": str(session.public_id),
         },
+        path=_path(session),
     )
 
 
@@ -72,6 +77,7 @@ def mail_session_signed_copy(*, session: SupervisedSession, mentor: User) -> Non
         subject_key=f"supervised_session:{session.public_id}:signed_copy",
         kind="session.signed_copy",
         context={**_summary(session), "session_public_id": str(session.public_id)},
+        path=_path(session),
     )
 
 

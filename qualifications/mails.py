@@ -21,7 +21,13 @@ def mail_portfolio_export(*, export: PortfolioExport) -> None:
         subject_key=f"portfolio_export:{export.public_id}",
         milestone=export.status,
         kind="portfolio.export",
-        context={"export_id": str(export.public_id)},
+        # The status is stored too: the subject (the notification list's title) renders from
+        # the row alone.
+        context={
+            "export_id": str(export.public_id),
+            "ready": export.status == PortfolioExport.Status.READY,
+        },
+        path=reverse("qualifications:cpd_export_status", args=[export.public_id]),
     )
 
 

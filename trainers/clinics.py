@@ -24,9 +24,10 @@ from django.utils.crypto import salted_hmac
 
 from rehabpath.audit import Actor, record_event
 from rehabpath.errors import DomainError
+from rehabpath.events import publish, publish_on_commit
 from rehabpath.models import User
 from trainers.access import is_owner
-from trainers.mails import mail_clinic_invitation
+from trainers.mails import mail_clinic_invitation, mail_share_changed
 from trainers.models import (
     Clinic,
     ClinicInvitation,
@@ -354,6 +355,9 @@ def share_start(*, actor: Actor, trainer: TrainerProfile, clinic: Clinic) -> Cli
                 target_label=f"{trainer.user.email} shares with {clinic.name}"[:255],
                 after={"clinic": clinic.name, "started_at": share.started_at.isoformat()},
             )
+            mail_share_changed(share=share, event="started")
+            # The clinic's answers are watched from now on (a first state: no notification).
+            publish_on_commit("trainer.changed", trainer_ids=[trainer.pk])
     except IntegrityError:
         # The database's "one open share per clinic": already shared, perhaps from another tab.
         raise DomainError(f"You already share your record with {clinic.name}.") from None
@@ -381,5 +385,14 @@ def share_stop(*, actor: Actor, share: ClinicShare) -> ClinicShare:
             before={"started_at": locked.started_at.isoformat()},
             after={"clinic": locked.clinic.name, "ended_at": locked.ended_at.isoformat()},
         )
+        mail_share_changed(share=locked, event="stopped")
+        # The clinic's webhooks, recorded with the change (rehabpath.events).
+        publish(
+            "sharing.stopped",
+            share_id=locked.pk,
+            trainer_id=locked.trainer_id,
+            clinic_id=locked.clinic_id,
+        )
+        publish_on_commit("trainer.changed", trainer_ids=[locked.trainer_id])
     share.ended_at = locked.ended_at
     return share

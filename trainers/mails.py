@@ -12,8 +12,14 @@ from django.utils import timezone
 from rehabpath.formats import day_label
 from rehabpath.mail import context_builder
 from rehabpath.models import Delivery, User
-from rehabpath.notifications import notify
-from trainers.models import ClinicInvitation, TrainerProfile, VerifiableRecord
+from rehabpath.notifications import Item, notify, notify_many
+from trainers.models import (
+    ClinicInvitation,
+    ClinicMembership,
+    ClinicShare,
+    TrainerProfile,
+    VerifiableRecord,
+)
 from trainers.records import kind_of
 
 
@@ -37,6 +43,7 @@ def mail_record_decision(*, record: VerifiableRecord) -> None:
             "reason": record.rejection_reason,
             "record_path": kind.url("detail", record),
         },
+        path=kind.url("detail", record),
     )
 
 
@@ -53,6 +60,7 @@ def mail_trainer_status(*, trainer: TrainerProfile) -> None:
         milestone=f"{trainer.status}:{changed_at:%Y%m%dT%H%M%S%f}",
         kind="trainer.status",
         context={"status": trainer.status, "reason": trainer.status_reason},
+        path=reverse("home"),
     )
 
 
@@ -105,3 +113,41 @@ def _invitation_context(delivery: Delivery) -> dict[str, str]:
     public_id = uuid.UUID(delivery.context["invitation"])
     path = reverse("programme:invitation_accept", kwargs={"token": invitation_token(public_id)})
     return {"accept_url": settings.SITE_URL + path}
+
+
+def mail_share_changed(*, share: ClinicShare, event: str) -> int:
+    """Tell the clinic's admins that a trainer started ("started") or stopped ("stopped")
+    sharing their record with it; once per share and event (the ledger's key).
+
+    The link goes to the trainer's check page while they share, to the roster once they stop
+    (the trainer's page is then a 404 for the clinic). Returns how many rows were new.
+    """
+    clinic, trainer = share.clinic, share.trainer
+    admins = ClinicMembership.objects.filter(clinic=clinic).values_list("user_id", flat=True)
+    if event == "started":
+        path = reverse(
+            "programme:check",
+            kwargs={"clinic_id": clinic.public_id, "trainer_id": trainer.public_id},
+        )
+    else:
+        path = reverse("programme:roster", kwargs={"clinic_id": clinic.public_id})
+    when = share.started_at if event == "started" else share.ended_at
+    context = {
+        "event": event,
+        "trainer_name": trainer.user.name or trainer.user.email,
+        "clinic_name": clinic.name,
+        "on": day_label(timezone.localdate(when or timezone.now())),
+    }
+    return notify_many(
+        [
+            Item(
+                kind="sharing.changed",
+                subject_key=f"clinic_share:{share.public_id}",
+                milestone=event,
+                recipient_id=user_id,
+                context=context,
+                path=path,
+            )
+            for user_id in admins
+        ]
+    )

@@ -45,6 +45,15 @@ register_kind(
         template="clinic_invitation",
     )
 )
+register_kind(
+    Kind(
+        "sharing.changed",
+        "A trainer shared or stopped sharing",
+        "When a trainer starts or stops sharing their record with your clinic.",
+        frozenset({Role.CLINIC_ADMIN}),
+        template="sharing_changed",
+    )
+)
 
 # --- Reminders (trainers/reminders.py registers their sources) ----------------------------
 

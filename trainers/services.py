@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from rehabpath.audit import Actor, record_event
 from rehabpath.errors import DomainError
+from rehabpath.events import publish, publish_on_commit
 from rehabpath.models import User
 from trainers.access import is_owner
 from trainers.evidence import CheckedUpload, atomic_with_evidence, evidence_attach, evidence_detach
@@ -191,6 +192,9 @@ def record_update(
                 before={"status": old_status},
                 after={"status": locked.status, "evidence": [e.original_name for e in stored]},
             )
+        if reopened == VERIFIED:
+            # A verified record back to pending no longer counts: eligibility may drop.
+            publish_on_commit("trainer.changed", trainer_ids=[locked.trainer_id])
     _refresh(record, locked)
     return RecordChange(changed=True, reopened_from=reopened)
 
@@ -267,6 +271,8 @@ def record_verify(
             },
         )
         mail_record_decision(record=locked)
+        # A verified record can make the trainer eligible, a rejected one keep them from it.
+        publish_on_commit("trainer.changed", trainer_ids=[locked.trainer_id])
     _refresh(record, locked)
     return record
 
@@ -305,6 +311,8 @@ def record_reject(
             reason=reason,
         )
         mail_record_decision(record=locked)
+        # A verified record can make the trainer eligible, a rejected one keep them from it.
+        publish_on_commit("trainer.changed", trainer_ids=[locked.trainer_id])
     _refresh(record, locked)
     return record
 
@@ -449,6 +457,13 @@ def _trainer_status_change(
             reason=reason,
         )
         mail_trainer_status(trainer=locked)
+        # Clinics' webhooks are recorded with the change (rehabpath.events); their
+        # eligibility answers are recomputed once it commits.
+        publish(
+            "trainer.suspended" if to == TrainerProfile.Status.SUSPENDED else "trainer.reinstated",
+            trainer_id=locked.pk,
+        )
+        publish_on_commit("trainer.changed", trainer_ids=[locked.pk])
     for name in ("status", "status_reason", "status_changed_at"):
         setattr(trainer, name, getattr(locked, name))
     return trainer

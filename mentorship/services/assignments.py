@@ -18,6 +18,7 @@ from mentorship.models import MentorAssignment, MentorProfile
 from qualifications.models import ConditionArea
 from rehabpath.audit import Actor, record_event
 from rehabpath.errors import DomainError
+from rehabpath.events import publish_on_commit
 from rehabpath.formats import day_label
 from trainers.models import TrainerProfile
 
@@ -139,6 +140,8 @@ def assignment_create(
             },
         )
         mail_assignment(assignment=assignment, event="start")
+        # A mentor makes a trainer in supervised practice "supervised only" (rehabpath.events).
+        publish_on_commit("trainer.changed", trainer_ids=[trainer.pk])
     return assignment
 
 
@@ -168,4 +171,5 @@ def assignment_end(*, actor: Actor, assignment: MentorAssignment, reason: str) -
             reason=reason,
         )
         mail_assignment(assignment=locked, event="end")
+        publish_on_commit("trainer.changed", trainer_ids=[locked.trainer_id])
     return locked

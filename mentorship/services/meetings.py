@@ -26,6 +26,7 @@ from mentorship.models import (
 from qualifications.models import ConditionArea
 from rehabpath.audit import Actor, record_event
 from rehabpath.errors import DomainError
+from rehabpath.events import publish_on_commit
 from rehabpath.formats import day_label
 from rehabpath.models import User
 from trainers.records import check_not_stale, content_fingerprint
@@ -318,6 +319,8 @@ def meeting_confirm(
             after={**_facts(meeting), "confirmed_as": role},
         )
         mail_meeting(meeting=meeting, event="confirmed", recipient=meeting.recorded_by)
+        # A confirmed meeting counts towards "one supervision a month" (rehabpath.events).
+        publish_on_commit("trainer.changed", trainer_ids=[meeting.assignment.trainer_id])
     return meeting
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from mentorship.identifiers import Kind, find_identifiers
@@ -22,6 +23,7 @@ from mentorship.selectors_scope import latest_statement
 from qualifications.models import ConditionArea
 from rehabpath.audit import Actor, record_event
 from rehabpath.errors import DomainError
+from rehabpath.events import publish_on_commit
 from rehabpath.formats import day_label
 from rehabpath.markup import markup_to_text
 from rehabpath.notifications import notify
@@ -324,5 +326,8 @@ def declaration_sign(
                 "signed_text": text,
                 "signed_sha256": declaration.signed_sha256,
             },
+            path=reverse("mentorship:scope"),
         )
+        # A current declaration is the last step to Recognised, and a compliance record.
+        publish_on_commit("trainer.changed", trainer_ids=[trainer.pk])
     return declaration

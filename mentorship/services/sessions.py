@@ -41,6 +41,7 @@ from mentorship.session_mails import (
 from qualifications.models import ConditionArea
 from rehabpath.audit import Actor, record_event
 from rehabpath.errors import DomainError
+from rehabpath.events import publish_on_commit
 from trainers.access import is_owner
 from trainers.models import TrainerProfile
 from trainers.records import check_not_stale, content_fingerprint
@@ -462,5 +463,7 @@ def session_sign_off(
             session=locked, round_number=round_.number, decision=RoundDecision.SIGNED_OFF
         )
         mail_session_signed_copy(session=locked, mentor=user)
+        # A signed-off session counts towards supervised practice (rehabpath.events).
+        publish_on_commit("trainer.changed", trainer_ids=[locked.trainer_id])
     _refresh(session, locked)
     return session
