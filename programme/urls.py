@@ -7,6 +7,7 @@ from programme.directory import urls as directory_urls
 from programme.eligibility import urls as eligibility_urls
 from programme.imports import views as import_views
 from programme.pathway import urls as pathway_urls
+from programme.webhooks import urls as webhooks_urls
 
 app_name = "programme"
 urlpatterns: list[URLPattern] = []
@@ -30,3 +31,4 @@ urlpatterns += clinics_urls.urlpatterns
 urlpatterns += eligibility_urls.urlpatterns
 urlpatterns += compliance_urls.urlpatterns
 urlpatterns += api_urls.urlpatterns
+urlpatterns += webhooks_urls.urlpatterns

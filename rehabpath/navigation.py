@@ -46,7 +46,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     ),
     NavItem("Meetings", "mentorship:meetings", frozenset({Role.TRAINER, Role.MENTOR})),
     # The clinic admin's clinics, each one's roster (and each trainer's check page from it),
-    # stored checks and API tokens.
+    # stored checks and integrations (API tokens, webhooks).
     NavItem("Clinic", "programme:clinic_home", frozenset({Role.CLINIC_ADMIN})),
     NavItem(
         "Roster",
@@ -60,11 +60,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         frozenset({Role.CLINIC_ADMIN}),
         also_matching=(r"/clinic/[0-9a-f-]{36}/checks/",),
     ),
+    # API tokens and webhooks: the ways a clinic's own systems work with RehabPath.
     NavItem(
-        "API tokens",
+        "Integrations",
         "programme:api_token_clinics",
         frozenset({Role.CLINIC_ADMIN}),
-        also_matching=(r"/clinic/[0-9a-f-]{36}/api-tokens/",),
+        also_matching=(r"/clinic/[0-9a-f-]{36}/(api-tokens|webhooks)/",),
     ),
     NavItem("Trainers", "programme:trainer_directory", frozenset({Role.STAFF})),
     NavItem("Verification", "trainers:verification_queue", frozenset({Role.STAFF})),

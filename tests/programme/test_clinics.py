@@ -593,10 +593,10 @@ def test_the_trainer_dashboard_links_to_sharing(client_for, trainer_user):
 
 
 def test_only_the_most_specific_navigation_item_is_current(client_for, clinic_admin_user):
-    # With two clinics, "API tokens" is a page of its own under /clinic/ ("Clinic").
+    # With two clinics, "Integrations" (API tokens) is a page of its own under /clinic/.
     factories.ClinicMembershipFactory(user=clinic_admin_user)
 
     html = _html(client_for(clinic_admin_user).get(reverse("programme:api_token_clinics")))
 
     assert html.count('aria-current="page"') == 1
-    assert 'aria-current="page">API tokens</a>' in html
+    assert 'aria-current="page">Integrations</a>' in html
