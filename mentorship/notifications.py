@@ -58,3 +58,37 @@ register_kind(
         template="scope_declaration",
     )
 )
+
+# --- Reminders (mentorship/reminders.py registers their sources) --------------------------
+
+register_kind(
+    Kind(
+        "expiry.scope",
+        "Scope of practice declaration to renew",
+        "90, 30 and 7 days before your scope of practice declaration ends, and on the day.",
+        frozenset({Role.TRAINER}),
+        critical=True,
+        template="expiry",
+    )
+)
+register_kind(
+    Kind(
+        "supervision.overdue",
+        "Supervision overdue",
+        "When a month has passed in supervised practice without a supervision meeting, and"
+        " once a month while it stays so.",
+        frozenset({Role.TRAINER, Role.MENTOR}),
+        template="supervision_overdue",
+    )
+)
+register_kind(
+    Kind(
+        "session.waiting",
+        "A session waiting for your sign-off",
+        "When a mentee's session has waited more than a week for you, once per submission.",
+        frozenset({Role.MENTOR}),
+        template="session_waiting",
+    )
+)
+
+import mentorship.reminders  # noqa: E402, F401  (registers the reminder sources)

@@ -115,6 +115,20 @@ class TrainerQualification(VerifiableRecord):
             # The staff verification queue: pending records in (submitted_at, id) order, the
             # queue's sort and keyset, so a page is an index range scan with no sort.
             models.Index(fields=["status", "submitted_at", "id"], name="qualification_queue_idx"),
+            # The expiry.qualification and expiry.first_aid reminder sources
+            # (qualifications/reminders.py): verified records by the expiry their certificate
+            # states, or, stating none, by award date (the type's validity added), each read in
+            # keyset pages of (date, id).
+            models.Index(
+                fields=["expires_on", "id"],
+                condition=models.Q(status="verified", expires_on__isnull=False),
+                name="qualification_reminder_idx",
+            ),
+            models.Index(
+                fields=["awarded_on", "id"],
+                condition=models.Q(status="verified", expires_on__isnull=True),
+                name="qualification_award_rem_idx",
+            ),
         ]
 
     def __str__(self) -> str:

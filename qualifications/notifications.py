@@ -13,3 +13,28 @@ register_kind(
         template="portfolio_export",
     )
 )
+
+# --- Reminders (qualifications/reminders.py registers their sources) ----------------------
+
+register_kind(
+    Kind(
+        "expiry.qualification",
+        "Qualification about to expire",
+        "90, 30 and 7 days before a qualification of yours expires, and on the day.",
+        frozenset({Role.TRAINER}),
+        critical=True,
+        template="expiry",
+    )
+)
+register_kind(
+    Kind(
+        "expiry.first_aid",
+        "First aid certificate about to expire",
+        "90, 30 and 7 days before your first aid certificate expires, and on the day.",
+        frozenset({Role.TRAINER}),
+        critical=True,
+        template="expiry",
+    )
+)
+
+import qualifications.reminders  # noqa: E402, F401  (registers the reminder sources)

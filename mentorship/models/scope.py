@@ -137,6 +137,9 @@ class ScopeDeclaration(models.Model):
             models.Index(fields=["trainer", "-signed_at"], name="scope_decl_trainer_signed"),
             # The compliance dashboard's declarations ending soon, soonest first.
             models.Index(fields=["expires_on"], name="scope_decl_expires"),
+            # The expiry.scope reminder source (mentorship/reminders.py): declarations ending
+            # in a range of dates, read in keyset pages of (expires_on, id).
+            models.Index(fields=["expires_on", "id"], name="scope_decl_reminder_idx"),
         ]
 
     def __str__(self) -> str:

@@ -153,6 +153,13 @@ class SupervisedSession(TrainerOwned):
                 condition=Q(status="submitted"),
                 name="session_waiting_idx",
             ),
+            # The session.waiting reminder source (mentorship/reminders.py): submitted sessions
+            # by submission time, a range read in keyset pages of (submitted_at, id).
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=Q(status="submitted"),
+                name="session_waiting_rem_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
