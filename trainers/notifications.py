@@ -78,5 +78,14 @@ register_kind(
         template="expiry",
     )
 )
+register_kind(
+    Kind(
+        "evidence.waiting",
+        "Records waiting for verification",
+        "Once a day while records have waited more than five days for programme staff.",
+        frozenset({Role.STAFF}),
+        template="evidence_waiting",
+    )
+)
 
 import trainers.reminders  # noqa: E402, F401  (registers the reminder sources)

@@ -23,16 +23,24 @@ What is skipped, and why:
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.urls import reverse
 
 from rehabpath.formats import day_label
+from rehabpath.models import User
 from rehabpath.notifications import Item
-from rehabpath.reminders import SweepDay, milestone_for, milestone_label, reminder_source
+from rehabpath.reminders import (
+    SweepDay,
+    batched,
+    milestone_for,
+    milestone_label,
+    reminder_source,
+)
 from trainers.models import DBSCheck, Insurance, TrainerProfile, VerificationStatus
 
 Row = dict[str, Any]
@@ -263,3 +271,58 @@ def dbs_recheck_due(day: SweepDay) -> Iterator[list[Item]]:
         due=lambda row: row["issued_on"] + relativedelta(months=months),
         item=item,
     )
+
+
+# --- evidence.waiting -------------------------------------------------------------------------
+
+
+@reminder_source("evidence.waiting")
+def evidence_waiting(day: SweepDay) -> Iterator[list[Item]]:
+    """Records waiting more than REMINDER_EVIDENCE_WAITING_DAYS for staff: a daily roll-up.
+
+    One reminder a day to each programme staff member while anything waits that long, with
+    how many and since when, never one per record: a backlog of hundreds would otherwise be
+    hundreds of mails to every staff member, and the queue, not the mail, is where they work
+    (oldest first). The milestone is the London day, so a second sweep that day adds nothing.
+    One aggregate query per record kind (the queue's (status, submitted_at, id) index), one
+    for the staff.
+    """
+    from trainers.records import record_kinds  # the registry is filled when apps are ready
+
+    waiting_days = settings.REMINDER_EVIDENCE_WAITING_DAYS
+    zone = ZoneInfo(settings.REMINDER_TIME_ZONE)
+    cutoff = dt.datetime.combine(day.today - dt.timedelta(days=waiting_days), dt.time(), zone)
+    counts: list[dict[str, Any]] = []
+    oldest: dt.datetime | None = None
+    for kind in record_kinds():
+        found = kind.model._default_manager.filter(
+            status=VerificationStatus.PENDING, submitted_at__lt=cutoff
+        ).aggregate(n=Count("id"), oldest=Min("submitted_at"))
+        if found["n"]:
+            label = kind.label if found["n"] == 1 else kind.plural
+            counts.append({"label": label, "count": found["n"]})
+            oldest = found["oldest"] if oldest is None else min(oldest, found["oldest"])
+    if oldest is None:
+        return
+    since = oldest.astimezone(zone).date()
+    context = {
+        "counts": counts,
+        "total": sum(part["count"] for part in counts),
+        "oldest": day_label(since),
+        "oldest_days": (day.today - since).days,
+        "waiting_days": waiting_days,
+    }
+    staff = User.objects.filter(is_staff=True, is_active=True).values_list("id", flat=True)
+    path = reverse("trainers:verification_queue")
+    items = (
+        Item(
+            kind="evidence.waiting",
+            subject_key="evidence_waiting",
+            milestone=day.today.isoformat(),
+            recipient_id=user_id,
+            context=context,
+            path=path,
+        )
+        for user_id in staff.order_by("id").iterator(chunk_size=day.batch_size)
+    )
+    yield from batched(items, day.batch_size)

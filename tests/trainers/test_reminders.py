@@ -247,3 +247,56 @@ def test_the_dbs_source_takes_the_same_queries_whatever_the_batch_size(
         DBSCheckFactory(status=VerificationStatus.VERIFIED, issued_on=ISSUED)
     with django_assert_num_queries(PER_BATCH):
         run_dbs(RECHECK - dt.timedelta(days=30), batch_size=50)
+
+
+# --- evidence.waiting -------------------------------------------------------------------------
+
+
+def waiting_since(day: dt.date, hour: int = 12) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=LONDON)
+
+
+def test_staff_get_one_roll_up_a_day_while_records_wait_too_long(settings, staff_user):
+    settings.REMINDER_EVIDENCE_WAITING_DAYS = 5
+    InsuranceFactory(submitted_at=waiting_since(dt.date(2026, 6, 1)))
+    DBSCheckFactory(submitted_at=waiting_since(dt.date(2026, 6, 3)))
+    DBSCheckFactory(submitted_at=waiting_since(dt.date(2026, 6, 4)))
+    DBSCheckFactory(
+        status=VerificationStatus.VERIFIED, submitted_at=waiting_since(dt.date(2026, 5, 1))
+    )
+
+    def run_waiting(day: dt.date) -> int:
+        return sweep(now=noon(day), only=["evidence.waiting"]).new
+
+    assert run_waiting(dt.date(2026, 6, 6)) == 0  # five days: not more
+    assert run_waiting(dt.date(2026, 6, 7)) == 1
+    assert run_waiting(dt.date(2026, 6, 7)) == 0
+    assert run_waiting(dt.date(2026, 6, 9)) == 1
+    rows = Delivery.objects.filter(kind="evidence.waiting").order_by("id")
+    assert [(r.recipient_id, r.milestone) for r in rows] == [
+        (staff_user.pk, "2026-06-07"),
+        (staff_user.pk, "2026-06-09"),
+    ]
+    assert rows[0].context["total"] == 1 and rows[1].context["total"] == 2
+    deliver([rows[1].pk])
+    (message,) = mail.outbox
+    assert message.subject.endswith("2 records waiting more than 5 days for verification")
+    assert "Insurance: 1" in message.body and "DBS check: 1" in message.body
+    assert f"{settings.SITE_URL}{reverse('trainers:verification_queue')}" in message.body
+
+
+def test_no_roll_up_when_nothing_waits_too_long(staff_user):
+    InsuranceFactory(submitted_at=waiting_since(dt.date(2026, 6, 5)))
+    assert sweep(now=noon(dt.date(2026, 6, 7)), only=["evidence.waiting"]).new == 0
+
+
+@pytest.mark.parametrize("records", [1, 20])
+def test_the_roll_up_takes_the_same_queries_whatever_the_backlog(
+    django_assert_num_queries, staff_user, records
+):
+    for _ in range(records):
+        InsuranceFactory(submitted_at=waiting_since(dt.date(2026, 5, 1)))
+    # One aggregate per record kind (insurance, DBS, qualifications), the staff, preferences,
+    # one INSERT.
+    with django_assert_num_queries(3 + 3):
+        sweep(now=noon(dt.date(2026, 6, 7)), only=["evidence.waiting"])
