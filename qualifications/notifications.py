@@ -36,5 +36,14 @@ register_kind(
         template="expiry",
     )
 )
+register_kind(
+    Kind(
+        "cpd.behind_target",
+        "CPD behind target",
+        "60 and 30 days before your CPD year ends, if your points are behind the target.",
+        frozenset({Role.TRAINER}),
+        template="cpd_behind_target",
+    )
+)
 
 import qualifications.reminders  # noqa: E402, F401  (registers the reminder sources)

@@ -17,14 +17,22 @@ certificate): one query per batch finds those. The rest of the rules are trainer
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
+from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import Q, Sum
+from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import ExtractDay, ExtractMonth
+from django.urls import reverse
 
-from qualifications.models import QualificationType, TrainerQualification
+from qualifications.models import CPDActivity, QualificationType, TrainerQualification
 from qualifications.rules import qualification_expiry
+from qualifications.scoring import CPDYear, Rules, cpd_year_containing, fmt_number
+from qualifications.selectors import active_rules
+from rehabpath.formats import day_label
 from rehabpath.notifications import Item
-from rehabpath.reminders import SweepDay, reminder_source
-from trainers.models import VerificationStatus
+from rehabpath.reminders import SweepDay, milestone_for, milestone_label, reminder_source
+from trainers.models import TrainerProfile, VerificationStatus
 from trainers.reminders import (
     MONTH_END_SLACK,
     Row,
@@ -161,3 +169,122 @@ def qualification_expiring(day: SweepDay) -> Iterator[list[Item]]:
 def first_aid_expiring(day: SweepDay) -> Iterator[list[Item]]:
     """First aid certificates expiring within REMINDER_EXPIRY_DAYS, to the trainer."""
     yield from _expiring(day, kind="expiry.first_aid", first_aid=True)
+
+
+# --- cpd.behind_target ----------------------------------------------------------------------
+
+
+def anniversary_key() -> CombinedExpression:
+    """A date's month and day as one number (31 May: 531): what the CPD year index holds."""
+    return ExtractMonth("cpd_year_start") * 100 + ExtractDay("cpd_year_start")
+
+
+def _month_day(day: dt.date) -> int:
+    return day.month * 100 + day.day
+
+
+def _anniversaries_between(first: dt.date, last: dt.date) -> Q:
+    """Anchors whose anniversary falls in [first, last] (under a year apart), by month-day."""
+    if first.year == last.year:
+        return Q(anniversary__gte=_month_day(first), anniversary__lte=_month_day(last))
+    return Q(anniversary__gte=_month_day(first)) | Q(anniversary__lte=_month_day(last))
+
+
+@reminder_source("cpd.behind_target")
+def cpd_behind_target(day: SweepDay) -> Iterator[list[Item]]:
+    """Trainers behind the CPD policy's targets REMINDER_CPD_BEHIND_DAYS before their CPD year
+    ends, to the trainer.
+
+    A trainer's CPD year ends the day before the anniversary of `cpd_year_start`, so the
+    trainers due are a range of anniversaries (month and day, a functional index on
+    TrainerProfile); one day wider than the window at its end, for 29 February anchors whose
+    anniversary is 28 February in common years, and the exact year end is computed here. Each
+    keyset page's points come from one aggregate query (hours by trainer, date and
+    endorsement since the earliest year start of the page), each trainer's own year kept here.
+    Behind = the points target or the endorsed minimum not met (qualifications.scoring).
+    """
+    milestones = settings.REMINDER_CPD_BEHIND_DAYS
+    today = day.today
+    rules = active_rules()
+    window_end = today + dt.timedelta(days=max(milestones))
+    # Year ends in [today, window_end] are anniversaries in [today + 1, window_end + 1].
+    profiles = (
+        TrainerProfile.objects.annotate(anniversary=anniversary_key())
+        .filter(
+            _anniversaries_between(today + dt.timedelta(days=1), window_end + dt.timedelta(days=2)),
+            status=TrainerProfile.Status.ACTIVE,
+            user__is_active=True,
+            cpd_year_start__lte=today,
+        )
+        .values("id", "public_id", "cpd_year_start", "user_id")
+        .order_by("id")
+    )
+    path = reverse("qualifications:cpd_progress")
+    after = 0
+    while True:
+        page: list[Row] = [dict(row) for row in profiles.filter(id__gt=after)[: day.batch_size]]
+        due: list[tuple[Row, CPDYear, int]] = []
+        for row in page:
+            year = cpd_year_containing(row["cpd_year_start"], today)
+            milestone = milestone_for((year.end - today).days, milestones)
+            if milestone is not None:
+                due.append((row, year, milestone))
+        if due:
+            items = _behind(due, rules=rules, today=today, path=path)
+            if items:
+                yield items
+        if len(page) < day.batch_size:
+            return
+        after = page[-1]["id"]
+
+
+def _behind(
+    due: list[tuple[Row, CPDYear, int]], *, rules: Rules, today: dt.date, path: str
+) -> list[Item]:
+    hours: dict[tuple[int, bool], list[tuple[dt.date, Decimal]]] = defaultdict(list)
+    by_day = (
+        CPDActivity.objects.filter(
+            trainer_id__in=[row["id"] for row, _, _ in due],
+            date__gte=min(year.start for _, year, _ in due),
+            date__lte=today,
+        )
+        .values("trainer_id", "endorsed", "date")
+        .annotate(total=Sum("hours"))
+        .order_by()
+    )
+    for found in by_day:
+        hours[found["trainer_id"], found["endorsed"]].append((found["date"], found["total"]))
+    items = []
+    for row, year, milestone in due:
+
+        def in_year(endorsed: bool, row: Row = row, year: CPDYear = year) -> Decimal:
+            return sum((h for d, h in hours[row["id"], endorsed] if d in year), Decimal("0"))
+
+        endorsed_points = rules.points_for(in_year(True), True)
+        points = endorsed_points + rules.points_for(in_year(False), False)
+        if points >= rules.points_target and endorsed_points >= rules.endorsed_points_min:
+            continue
+        items.append(
+            Item(
+                kind="cpd.behind_target",
+                subject_key=f"cpd:{row['public_id']}",
+                milestone=f"{year.end.isoformat()}:{milestone_label(milestone)}",
+                recipient_id=row["user_id"],
+                context={
+                    "year": year.label,
+                    "year_end": day_label(year.end),
+                    "year_end_iso": year.end.isoformat(),
+                    "days_left": (year.end - today).days,
+                    "points": fmt_number(points),
+                    "points_target": fmt_number(rules.points_target),
+                    "points_short": fmt_number(max(Decimal("0"), rules.points_target - points)),
+                    "endorsed_points": fmt_number(endorsed_points),
+                    "endorsed_min": fmt_number(rules.endorsed_points_min),
+                    "endorsed_short": fmt_number(
+                        max(Decimal("0"), rules.endorsed_points_min - endorsed_points)
+                    ),
+                },
+                path=path,
+            )
+        )
+    return items

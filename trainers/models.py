@@ -10,6 +10,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelatio
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import ExtractDay, ExtractMonth
 from django.utils import timezone
 
 from trainers.filetypes import extension_for, label_for, preview_for
@@ -43,6 +44,14 @@ class TrainerProfile(models.Model):
 
     class Meta:
         ordering = ["user__name"]
+        indexes = [
+            # The cpd.behind_target reminder source (qualifications/reminders.py): trainers
+            # whose CPD year ends soon, a range of anniversaries as month * 100 + day.
+            models.Index(
+                ExtractMonth("cpd_year_start") * 100 + ExtractDay("cpd_year_start"),
+                name="cpd_anniversary_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(self.user)
