@@ -167,13 +167,17 @@ def send_webhooks(rows: Sequence[Delivery]) -> Iterator[tuple[Delivery, Exceptio
         started = timezone.now()
         clock = time.monotonic()
         error, recorded = _try(row, endpoints.get(row.destination))
+        # The status says it all for a plain refusal; kept when there is more to say.
+        said = "" if error is None else str(error)[:255]
+        if said == f"HTTP {recorded.get('status_code')}":
+            said = ""
         previous = row.webhook_attempts.aggregate(n=Max("number"))["n"] or 0
         WebhookAttempt.objects.create(
             delivery=row,
             number=previous + 1,
             started_at=started,
             duration_ms=round((time.monotonic() - clock) * 1000),
-            error="" if error is None else str(error)[:255],
+            error=said,
             **recorded,
         )
         yield row, error

@@ -7,6 +7,7 @@ Access: the clinic's admins only (get_clinic_for_user: another clinic's admin ge
 other role 403 by role).
 """
 
+import json
 import uuid
 from typing import Any
 
@@ -232,7 +233,7 @@ def webhook_delivery(
             "delivery": delivery,
             "event": event_label(delivery.kind),
             "state": delivery_state(delivery),
-            "body": body_of(delivery),
+            "body": json.dumps(json.loads(body_of(delivery)), indent=2, sort_keys=True),
             "attempts": attempts_of(delivery),
             "can_resend": delivery.status in (Delivery.Status.SENT, Delivery.Status.FAILED),
         },
