@@ -51,6 +51,8 @@ run: export SITE_URL ?= $(patsubst %/,%,$(URL))
 # worker's warm shutdown and leaves it hanging until SIGKILL; threads stop cleanly within honcho's
 # 5 s. Celery reads CELERY_WORKER_POOL as --pool; compose keeps the prefork default.
 run: export CELERY_WORKER_POOL ?= threads
+# Clinic webhooks may go to a receiver on 127.0.0.1 (manage.py webhook_receiver); never in production.
+run: export WEBHOOKS_ALLOW_LOCAL ?= true
 run: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
