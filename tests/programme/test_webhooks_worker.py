@@ -36,7 +36,9 @@ pytestmark = [
 ]
 
 
-def test_a_receiver_failing_twice_gets_one_accepted_delivery_from_a_real_worker(processes):
+def test_a_receiver_failing_twice_gets_one_accepted_delivery_from_a_real_worker(
+    processes,  # noqa: F811 - the fixture imported above
+):
     processes.env.update({"WEBHOOKS_ALLOW_LOCAL": "true", "WEBHOOK_RETRY_DELAYS": "1,1,1"})
     clinic = factories.ClinicFactory()
     secret = new_secret()
