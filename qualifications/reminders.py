@@ -183,11 +183,12 @@ def _month_day(day: dt.date) -> int:
     return day.month * 100 + day.day
 
 
-def _anniversaries_between(first: dt.date, last: dt.date) -> Q:
-    """Anchors whose anniversary falls in [first, last] (under a year apart), by month-day."""
+def _anniversaries_between(first: dt.date, last: dt.date) -> list[Q]:
+    """Anchors whose anniversary falls in [first, last] (under a year apart), by month-day:
+    one range, or two across the new year (each an index range of its own)."""
     if first.year == last.year:
-        return Q(anniversary__gte=_month_day(first), anniversary__lte=_month_day(last))
-    return Q(anniversary__gte=_month_day(first)) | Q(anniversary__lte=_month_day(last))
+        return [Q(anniversary__gte=_month_day(first), anniversary__lte=_month_day(last))]
+    return [Q(anniversary__gte=_month_day(first)), Q(anniversary__lte=_month_day(last))]
 
 
 @reminder_source("cpd.behind_target")
@@ -207,35 +208,29 @@ def cpd_behind_target(day: SweepDay) -> Iterator[list[Item]]:
     today = day.today
     rules = active_rules()
     window_end = today + dt.timedelta(days=max(milestones))
-    # Year ends in [today, window_end] are anniversaries in [today + 1, window_end + 1].
-    profiles = (
-        TrainerProfile.objects.annotate(anniversary=anniversary_key())
-        .filter(
-            _anniversaries_between(today + dt.timedelta(days=1), window_end + dt.timedelta(days=2)),
-            status=TrainerProfile.Status.ACTIVE,
-            user__is_active=True,
-            cpd_year_start__lte=today,
-        )
-        .values("id", "public_id", "cpd_year_start", "user_id")
-        .order_by("id")
+    # Year ends in [today, window_end] are anniversaries in [today + 1, window_end + 1]; a day
+    # more for 29 February anchors.
+    trainers = TrainerProfile.objects.annotate(anniversary=anniversary_key()).filter(
+        status=TrainerProfile.Status.ACTIVE, user__is_active=True, cpd_year_start__lte=today
     )
     path = reverse("qualifications:cpd_progress")
-    after = 0
-    while True:
-        page: list[Row] = [dict(row) for row in profiles.filter(id__gt=after)[: day.batch_size]]
-        due: list[tuple[Row, CPDYear, int]] = []
-        for row in page:
-            year = cpd_year_containing(row["cpd_year_start"], today)
-            milestone = milestone_for((year.end - today).days, milestones)
-            if milestone is not None:
-                due.append((row, year, milestone))
-        if due:
-            items = _behind(due, rules=rules, today=today, path=path)
-            if items:
-                yield items
-        if len(page) < day.batch_size:
-            return
-        after = page[-1]["id"]
+    for anniversaries in _anniversaries_between(
+        today + dt.timedelta(days=1), window_end + dt.timedelta(days=2)
+    ):
+        profiles = trainers.filter(anniversaries).values(
+            "id", "public_id", "cpd_year_start", "user_id", "anniversary"
+        )
+        for page in keyset_pages(profiles, date_field="anniversary", batch_size=day.batch_size):
+            due: list[tuple[Row, CPDYear, int]] = []
+            for row in page:
+                year = cpd_year_containing(row["cpd_year_start"], today)
+                milestone = milestone_for((year.end - today).days, milestones)
+                if milestone is not None:
+                    due.append((row, year, milestone))
+            if due:
+                items = _behind(due, rules=rules, today=today, path=path)
+                if items:
+                    yield items
 
 
 def _behind(

@@ -46,9 +46,11 @@ class TrainerProfile(models.Model):
         ordering = ["user__name"]
         indexes = [
             # The cpd.behind_target reminder source (qualifications/reminders.py): trainers
-            # whose CPD year ends soon, a range of anniversaries as month * 100 + day.
+            # whose CPD year ends soon, a range of anniversaries as month * 100 + day, read in
+            # keyset pages of (anniversary, id).
             models.Index(
                 ExtractMonth("cpd_year_start") * 100 + ExtractDay("cpd_year_start"),
+                models.F("id"),
                 name="cpd_anniversary_idx",
             ),
         ]
