@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import socket
 
 import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
@@ -241,3 +242,47 @@ def test_the_address_is_checked_again_at_send_time(
     row = Delivery.objects.get(channel=Delivery.Channel.WEBHOOK)
     assert ledger.deliver([row.pk])[ledger.Outcome.FAILED] == 1
     assert "Use https://" in WebhookAttempt.objects.get(delivery=row).error
+
+
+def test_the_request_goes_to_the_address_that_was_checked(monkeypatch):
+    """DNS answering the check with one address and the connection with another changes
+    nothing: the connection is made to the checked address, under the URL's host name."""
+    from programme.webhooks.channel import post
+
+    with local_receiver([204]) as receiver:
+        port = int(receiver.url.rsplit(":", 1)[1].split("/")[0])
+        monkeypatch.setattr(
+            "programme.webhooks.urls_check.resolve", lambda host, port: ("127.0.0.1",)
+        )
+        checked = check_url(f"http://hooks.example.com:{port}/in?x=1", allow_local=True)
+        # Any later look-up of the name would fail: it is not made.
+        real = socket.getaddrinfo
+
+        def getaddrinfo(host, *args, **kwargs):
+            if host == "hooks.example.com":
+                raise OSError("looked the name up again")
+            return real(host, *args, **kwargs)
+
+        monkeypatch.setattr("socket.getaddrinfo", getaddrinfo)
+        status, _ = post(checked, "{}", {"Content-Type": "application/json"})
+    assert status == 204
+    (request,) = receiver.received
+    assert request.path == "/in?x=1" and request.headers["Host"] == f"hooks.example.com:{port}"
+
+
+def test_the_dev_receiver_says_whether_a_signature_verifies(capsys):
+    from programme.management.commands.webhook_receiver import Command
+
+    secret = "whsec_" + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    body = '{"type":"webhook.test","timestamp":"t","data":{}}'
+    now = dt.datetime.now(dt.UTC)
+    headers = {
+        "webhook-id": "msg_1",
+        "webhook-timestamp": str(int(now.timestamp())),
+        "webhook-signature": Webhook(secret).sign("msg_1", now, body),
+    }
+    command = Command()
+    command.report(body.encode(), headers, secret)
+    command.report(body.encode(), {**headers, "webhook-id": "msg_2"}, secret)
+    out = capsys.readouterr().out
+    assert "signature: verifies" in out and "DOES NOT VERIFY" in out
