@@ -10,15 +10,23 @@ whose task never reached a broker. So a crash or an outage delays a row, and nev
 
 The one window where a copy can go out twice: the channel accepted the row (the mail server
 said 250, the webhook receiver 2xx) and the worker died before the next statement recorded it
-as sent. It is one row wide (each row is recorded the moment it is accepted), and the row's
-public id travels as the e-mail's Message-ID and the webhook's `webhook-id`, so the receiver
-can drop the second copy.
+as sent. Kept as small as it can be:
+- one row wide: each row is recorded the moment it is accepted, never at the end of a batch;
+- one statement long: nothing else happens between the channel's answer and the UPDATE;
+- never widened by a slow worker: a worker sends for half its lease at most and hands the
+  rest back (`send_claimed`), so the tick never requeues a row its worker is still sending,
+  whatever the pool (only prefork enforces the task time limit);
+- recognisable: the row's public id travels as the e-mail's Message-ID and the webhook's
+  `webhook-id`, the same on every attempt, so the receiver can drop the second copy.
+Closing it would need the mail server to take part in our transaction, which SMTP cannot.
+tests/reliability/ kills a worker mid-send and checks that at most this one copy appears.
 
 Channels (mail here in the core, webhooks from programme.webhooks) register how they send.
 """
 
 import datetime as dt
 import logging
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -63,6 +71,7 @@ class Outcome(StrEnum):
     FAILED = "failed"  # failed for good
     DONE = "done"  # sent, muted or given up before: nothing to do
     BUSY = "busy"  # another worker holds a live claim
+    RELEASED = "released"  # claimed, then handed back unsent: the lease was half gone
 
 
 def claim_lease() -> dt.timedelta:
@@ -174,8 +183,16 @@ def claim(
 
 
 def send_claimed(token: uuid.UUID, ids: Sequence[int]) -> dict[Outcome, int]:
-    """Send the rows this worker claimed, recording each outcome as soon as it is known."""
+    """Send the rows this worker claimed, recording each outcome as soon as it is known.
+
+    A claim is good for its lease only: once half of it is gone this worker starts no new
+    send and hands the rest back, so the ledger tick never requeues a row whose worker is
+    still sending it. The hard time limit would stop a task anyway, but only the prefork pool
+    enforces it (`make run` uses threads); this holds whatever the pool, as long as one send
+    takes less than half the lease (a mail server's timeout is 10 s, the lease minutes).
+    """
     outcomes = dict.fromkeys(Outcome, 0)
+    stop_at = time.monotonic() + claim_lease().total_seconds() / 2
     rows = list(
         Delivery.objects.select_related("recipient")
         .filter(pk__in=ids, claim_token=token)
@@ -188,15 +205,29 @@ def send_claimed(token: uuid.UUID, ids: Sequence[int]) -> dict[Outcome, int]:
     try:
         for channel, batch in by_channel.items():
             spec = CHANNELS[channel]
-            for row, error in spec.send(batch):
-                if isinstance(error, SoftTimeLimitExceeded):
-                    raise error  # a channel that caught it: still out of time
-                outcomes[_record(row, error, spec, token)] += 1
-                pending.discard(row.pk)
+            sender = spec.send(batch)
+            try:
+                for row, error in sender:
+                    if isinstance(error, SoftTimeLimitExceeded):
+                        raise error  # a channel that caught it: still out of time
+                    outcomes[_record(row, error, spec, token)] += 1
+                    pending.discard(row.pk)
+                    if time.monotonic() >= stop_at:
+                        break
+            finally:
+                close = getattr(sender, "close", None)  # a generator: its finally runs now,
+                if close is not None:  # and the channel closes its connection
+                    close()
+            if time.monotonic() >= stop_at:
+                break
     except SoftTimeLimitExceeded:
         # Out of time: hand the rows not tried yet back at once rather than after the lease.
         release(token, pending)
         raise
+    if pending:
+        release(token, pending)
+        outcomes[Outcome.RELEASED] += len(pending)
+        logger.warning("half the claim lease is gone: %d row(s) handed back", len(pending))
     return outcomes
 
 

@@ -284,3 +284,23 @@ def test_dispatch_sends_big_batches_as_several_tasks(
     ):
         dispatch_on_commit([1, 2, 3, 4, 5])
     assert [c.kwargs["args"] for c in publish.call_args_list] == [([1, 2],), ([3, 4],), ([5],)]
+
+
+def test_half_way_through_the_lease_a_worker_hands_the_rest_back_unsent(db, frozen, settings):
+    """So the tick never requeues a row its worker is still sending (no pool needed)."""
+    settings.DELIVERY_CLAIM_LEASE_SECONDS = 10
+    rows = _rows(3)
+    real = EmailBackend.send_messages
+    clock = iter([0.0, 1.0, 6.0, 7.0])
+
+    token, claimed = claim(ids=[row.pk for row in rows])
+    with (
+        mock.patch(LOCMEM_SEND, real),
+        mock.patch("rehabpath.ledger.time.monotonic", side_effect=lambda: next(clock)),
+    ):
+        outcomes = send_claimed(token, claimed)
+
+    assert (outcomes[Outcome.SENT], outcomes[Outcome.RELEASED]) == (2, 1)
+    assert len(mail.outbox) == 2
+    assert _status(rows[2]) == (Delivery.Status.PENDING, 0)
+    assert due_count() == 1

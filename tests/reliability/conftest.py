@@ -30,13 +30,13 @@ from tests.rehabpath.test_worker import _test_database_url
 BASE_DIR = Path(settings.BASE_DIR)
 REDIS_SERVER = shutil.which("redis-server")
 
-# What the workers and beats are told: the lease outlives any task here by far (a batch of
-# 50 mails to a local server takes well under a second), and the tick and sweep run often.
+# What the workers and beats are told: a short lease (a worker sends for half of it, then
+# hands the rest back: rehabpath.ledger.send_claimed), and the tick and sweep run often.
 FAST = {
-    "DELIVERY_CLAIM_LEASE_SECONDS": "4",
+    "DELIVERY_CLAIM_LEASE_SECONDS": "6",
     "LEDGER_TICK_SECONDS": "1",
     "REMINDER_SWEEP_SECONDS": "2",
-    "REMINDER_BATCH_SIZE": "100",
+    "REMINDER_BATCH_SIZE": "50",
     "DELIVERY_BATCH_SIZE": "50",
     "CELERY_TASK_TIME_LIMIT": "30",
 }
@@ -71,7 +71,7 @@ def wait_until(
     while time.monotonic() < deadline:
         if condition():
             return
-        time.sleep(0.05)
+        time.sleep(0.02)
     detail = logs.tails() if logs is not None else ""
     pytest.fail(f"{what}: not within {timeout}s\n{detail}")
 
@@ -183,10 +183,11 @@ class Processes:
         self.running[name] = process
         return process
 
-    def worker(self, name: str) -> subprocess.Popen[bytes]:
+    def worker(self, name: str, *pool: str) -> subprocess.Popen[bytes]:
+        """A worker (`--pool solo` unless told, e.g. "--pool", "threads", "--concurrency", "4")."""
         return self.start(
-            name, "worker", "--pool", "solo", "--without-gossip", "--without-mingle",
-            "--without-heartbeat", "--hostname", f"{name}@%h",
+            name, "worker", *(pool or ("--pool", "solo")), "--without-gossip",
+            "--without-mingle", "--without-heartbeat", "--hostname", f"{name}@%h",
         )  # fmt: skip
 
     def beat(self, name: str) -> subprocess.Popen[bytes]:
