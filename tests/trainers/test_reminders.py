@@ -4,9 +4,14 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core import mail
+from django.db import transaction
 from django.urls import reverse
 from django.utils.html import escape
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from rehabpath.ledger import deliver
 from rehabpath.models import Delivery
@@ -300,3 +305,38 @@ def test_the_roll_up_takes_the_same_queries_whatever_the_backlog(
     # one INSERT.
     with django_assert_num_queries(3 + 3):
         sweep(now=noon(dt.date(2026, 6, 7)), only=["evidence.waiting"])
+
+
+def _month_ends() -> st.SearchStrategy[dt.date]:
+    return st.builds(
+        lambda year, month: (
+            (dt.date(year, month, 1) + relativedelta(months=1)) - dt.timedelta(days=1)
+        ),
+        st.integers(2023, 2026),
+        st.integers(1, 12),
+    )
+
+
+@pytest.mark.django_db
+@hypothesis_settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    issued_on=st.one_of(_month_ends(), st.dates(dt.date(2023, 1, 1), dt.date(2026, 12, 31))),
+    months=st.sampled_from([12, 36, 37]),
+)
+def test_a_derived_recheck_date_is_found_on_each_milestone_day(settings, issued_on, months):
+    """Month ends included (29 Feb, 31 Jan + 1 month): the issue-date range, a few days wider
+    than the window, finds every check on each milestone's day, and nothing the day before
+    the first."""
+    settings.DBS_RECHECK_MONTHS = months
+    recheck = issued_on + relativedelta(months=months)
+    with transaction.atomic():
+        DBSCheckFactory(status=VerificationStatus.VERIFIED, issued_on=issued_on)
+        assert run_dbs(recheck - dt.timedelta(days=91)) == 0
+        for milestone in (90, 30, 7, 0):
+            assert run_dbs(recheck - dt.timedelta(days=milestone)) == 1
+        assert dbs_reminders() == [f"{recheck.isoformat()}:{m}d" for m in (90, 30, 7, 0)]
+        transaction.set_rollback(True)
