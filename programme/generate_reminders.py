@@ -2,8 +2,9 @@
 
 The sweep needs many trainers (100,000) with the records reminders are about, not the web
 benchmark's history: so this is `programme.generate.Generator` with the steps the sweep reads
-(accounts, profiles, mentors and their assignments, clinics and rosters, qualifications (first
-aid included), insurance, DBS checks, the scope declarations, CPD activities) and without the
+(accounts, profiles, mentors, their assignments and supervision meetings, clinics and rosters,
+qualifications (first aid included, awarded over its whole validity), insurance, DBS checks,
+the scope declarations, CPD activities) and without the
 audit log, the evidence files and the CPD condition areas, at smaller per-trainer volumes
 where the web benchmark's would only cost generation time (CPD activities, sessions).
 
@@ -18,7 +19,14 @@ would be a few weeks before the year ends. Seeded: the same trainers and dates e
 """
 
 import datetime as dt
+import uuid
+from collections.abc import Iterator
+from typing import Any
 
+from django.db import connection
+
+from mentorship.models import MeetingKind, MeetingMode, MeetingStatus, SupervisionMeeting
+from programme.bulk import Copier
 from programme.generate import (
     PENDING_PER_TRAINER,
     TRAINERS_PER_CLINIC,
@@ -34,6 +42,20 @@ SWEEP_CPD_PER_TRAINER = (2, 14)
 SWEEP_CPD_HISTORY_DAYS = 400
 SWEEP_SESSIONS_PER_TRAINER = 2
 SWEEP_SEED = 9
+# First aid certificates last 36 months (the catalogue's validity); the web generator awards
+# them within 900 days, so none would expire within 90: here awards spread over the whole
+# validity, so expiries spread over the next three years.
+FIRST_AID_SLUGS = ("emergency-first-aid-at-work", "first-aid-at-work")
+FIRST_AID_AGE_DAYS = (30, 36 * 30)
+# Supervision meetings of the current assignments, every 14 to 35 days; for 1 assignment in
+# 8 they stopped 32 to 120 days ago (the supervision.overdue reminder's share).
+MEETING_GAP_DAYS = (14, 35)
+LAPSED_MEETINGS = (0.125, 32, 120)
+MEETING_TOPICS = (
+    "Reviewed two client sessions and the home exercise plans.",
+    "Talked through a client's falls risk and the escalation route.",
+    "Progression of seated balance work; agreed to add dual-task drills.",
+)
 
 
 def sweep_sizes(trainers: int) -> Sizes:
@@ -71,6 +93,7 @@ class SweepGenerator(Generator):
         r.timed("mentors", self.mentors)
         r.timed("mentor assignments", self.mentor_assignments)
         r.timed("supervised sessions and rounds", self.supervised_sessions)
+        r.timed("supervision meetings", self.supervision_meetings)
         r.timed("clinics and admins", self.clinics)
         r.timed("clinic rosters", self.clinic_shares)
         r.timed("scope statement and declarations", self.scope)
@@ -83,6 +106,90 @@ class SweepGenerator(Generator):
         r.timed("sequences", self.reset_sequences)
         r.timed("vacuum analyze", self.analyze)
         return r
+
+    def qualifications(self) -> None:
+        """The web generator's, with first aid awarded over its whole validity."""
+        super().qualifications()
+        first_aid = {self.qtypes[slug].pk for slug in FIRST_AID_SLUGS if slug in self.qtypes}
+        records = {r.id: r for r in self.records if r.kind == "qualification"}
+        low, high = FIRST_AID_AGE_DAYS
+        for n, row in enumerate(self.qualification_rows):
+            # id, public_id, status, submitted_at, (5 decision columns), trainer,
+            # qualification_type, awarding_body, certificate_number, awarded_on, expires_on
+            if row[10] not in first_aid:
+                continue
+            awarded = self.today - dt.timedelta(days=self.rng.randrange(low, high))
+            record = records[row[0]]
+            record.submitted_at = self.moment(awarded)
+            self.qualification_rows[n] = (
+                *row[:3],
+                record.submitted_at,
+                *self._decision(record),
+                *row[9:13],
+                awarded,
+                row[14],
+            )
+
+    def supervision_meetings(self) -> int:
+        """Confirmed meetings of the current assignments (mentorship.SupervisionMeeting)."""
+        copier = Copier(
+            SupervisionMeeting,
+            ["id", "public_id", "assignment", "meeting_date", "mode", "kind", "topics"]
+            + ["agreed_actions", "mentor_notes", "status", "revision", "recorded_by"]
+            + ["recorded_at", "confirmed_by", "confirmed_at", "dispute_reason"]
+            + ["created_at", "updated_at"],
+        )
+        start = copier.next_id()
+        rng = self.rng
+        modes = list(MeetingMode.values)
+        share, stop_low, stop_high = LAPSED_MEETINGS
+        gap_low, gap_high = MEETING_GAP_DAYS
+
+        def rows() -> Iterator[tuple[Any, ...]]:
+            pk = start
+            for a in self.mentoring.assignments:
+                if a.ended_at is not None or a.starts_on > self.today:
+                    continue
+                last = self.today
+                if rng.random() < share:
+                    last = self.today - dt.timedelta(days=rng.randrange(stop_low, stop_high))
+                day = a.starts_on + dt.timedelta(days=rng.randrange(3, gap_high))
+                while day <= last:
+                    recorded = self.moment(day)
+                    confirmed = min(self.now, recorded + dt.timedelta(hours=rng.randrange(2, 72)))
+                    yield (
+                        pk,
+                        uuid.uuid4(),
+                        a.id,
+                        day,
+                        rng.choice(modes),
+                        MeetingKind.SUPERVISION,
+                        rng.choice(MEETING_TOPICS),
+                        "",
+                        "",
+                        MeetingStatus.CONFIRMED,
+                        1,
+                        a.mentor.user_id,
+                        recorded,
+                        self.user_ids[a.trainer],
+                        confirmed,
+                        "",
+                        recorded,
+                        confirmed,
+                    )
+                    pk += 1
+                    day += dt.timedelta(days=rng.randrange(gap_low, gap_high + 1))
+
+        return copier.copy(rows())
+
+    def reset_sequences(self) -> None:
+        super().reset_sequences()
+        Copier(SupervisionMeeting, ["id"]).reset_sequence()
+
+    def analyze(self) -> None:
+        super().analyze()
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {SupervisionMeeting._meta.db_table}")
 
 
 def generate_for_sweep(trainers: int, *, today: dt.date | None = None) -> Report:

@@ -3,11 +3,17 @@
 import datetime as dt
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.db import connection
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from mentorship.models import MentorAssignment, ScopeDeclaration, SupervisedSession
+from mentorship.models import (
+    MentorAssignment,
+    ScopeDeclaration,
+    SupervisedSession,
+    SupervisionMeeting,
+)
 from programme.generate import empty_tables
 from programme.generate_reminders import (
     SWEEP_CPD_HISTORY_DAYS,
@@ -89,3 +95,22 @@ def test_the_same_seed_makes_the_same_dates():
     generate_for_sweep(200, today=today)
 
     assert _current_insurance_expiries() == first
+
+
+def test_first_aid_expires_across_its_validity_and_some_supervision_is_overdue():
+    today = timezone.localdate()
+    generate_for_sweep(TRAINERS, today=today)
+
+    first_aid = TrainerQualification.objects.filter(
+        qualification_type__slug="emergency-first-aid-at-work"
+    ).values_list("awarded_on", flat=True)
+    expiries = [awarded + relativedelta(months=36) for awarded in first_aid]
+    assert any(today <= day <= today + dt.timedelta(days=90) for day in expiries)
+    current = MentorAssignment.objects.filter(ended_at=None, starts_on__lte=today)
+    last = dict(
+        SupervisionMeeting.objects.values("assignment")
+        .annotate(last=Max("meeting_date"))
+        .values_list("assignment", "last")
+    )
+    overdue = sum(1 for a in current if (today - last.get(a.pk, a.starts_on)).days > 31)
+    assert 0 < overdue < current.count() / 3
