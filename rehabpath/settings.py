@@ -148,8 +148,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache, broker ------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
+    # A Redis outage degrades the cache to misses (logged) instead of failing every page;
+    # the trade-off is in rehabpath/cache.py. Short timeouts: a page never waits long on it.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "rehabpath.cache.DegradingRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     }
     # Sessions are read from Redis (written through to the database): no query a request.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

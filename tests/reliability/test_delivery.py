@@ -163,9 +163,25 @@ def _broker(url: str) -> Iterator[None]:
 
 
 def test_redis_stopped_while_a_mentor_signs_off_the_page_works_and_the_mail_follows(
-    processes, redis_server, smtp, client, caplog
+    processes, redis_server, smtp, client, caplog, settings
 ):
+    """One Redis for everything, as in production: broker, cache and sessions (cached_db).
+
+    The cache degrades to misses (rehabpath.cache): the session comes from the database, the
+    sign-off is saved, the publish fails fast and is logged, and the ledger tick sends the mail
+    once Redis is back.
+    """
+    from rehabpath.cache import DegradingRedisCache
+
     mailbox, _ = smtp
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "rehabpath.cache.DegradingRedisCache",
+            "LOCATION": redis_server.url,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    DegradingRedisCache._down_until = 0.0
     area = factories.ConditionAreaFactory(slug="stroke", name="Stroke")
     trainer = factories.TrainerProfileFactory()
     mentor = factories.MentorProfileFactory().user
@@ -195,11 +211,13 @@ def test_redis_stopped_while_a_mentor_signs_off_the_page_works_and_the_mail_foll
     session.refresh_from_db()
     assert session.status == SessionStatus.SIGNED_OFF
     assert "broker unavailable" in caplog.text
+    assert "cache unavailable" in caplog.text  # the session was read from the database
     rows = Delivery.objects.filter(kind__in=["session.decided", "session.signed_copy"])
     assert rows.count() == 2
     assert _sent(rows) == 0
 
     redis_server.start()  # the same port: the worker and beat reconnect by themselves
+    DegradingRedisCache._down_until = 0.0
     wait_until(lambda: _sent(rows) == 2, timeout=60, what="the mails after Redis", logs=processes)
     _check_one_to_one(mailbox, kills_while_sending=0)
     recipients = sorted(m["To"] for m in mailbox.messages)
