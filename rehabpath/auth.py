@@ -3,8 +3,9 @@
 Django loads the user of a session through the backend that signed them in (`get_user`).
 Here that one query also brings the trainer profile, whether the user is a mentor or a clinic
 admin, and whether they have a second factor, so that the navigation, the MFA requirement and
-the views ask the database nothing more about who the user is. The core names no app: the
-relations are reached by name, as `rehabpath.roles` describes them.
+the views ask the database nothing more about who the user is. The same query counts their
+unread notifications for the header (rehabpath.inbox), so no page pays a query for it. The
+core names no app: the relations are reached by name, as `rehabpath.roles` describes them.
 """
 
 from typing import Any
@@ -14,6 +15,7 @@ from allauth.mfa.models import Authenticator
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.db.models import Exists, F, OuterRef, QuerySet
 
+from rehabpath.inbox.selectors import unread_count_subquery
 from rehabpath.models import User
 from rehabpath.roles import SECOND_FACTORS, remember_roles
 
@@ -27,6 +29,7 @@ def users_with_roles() -> QuerySet[User]:
         has_second_factor=Exists(
             Authenticator.objects.filter(user=OuterRef("pk"), type__in=SECOND_FACTORS)
         ),
+        unread_notifications=unread_count_subquery(),
     )
 
 

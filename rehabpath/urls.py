@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from rehabpath import health, views
+from rehabpath.inbox import views as inbox
 
 admin.site.site_header = "RehabPath catalogue"
 admin.site.site_title = "RehabPath admin"
@@ -12,6 +13,14 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("livez", health.livez, name="livez"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("notifications/", inbox.notifications, name="notifications"),
+    path("notifications/<uuid:public_id>/open/", inbox.notification_open, name="notification_open"),
+    path("notifications/read-all/", inbox.notifications_read_all, name="notifications_read_all"),
+    path(
+        "notifications/preferences/",
+        inbox.notification_preferences,
+        name="notification_preferences",
+    ),
     path("accounts/", include("allauth.urls")),
     path("trainers/", include("trainers.urls")),
     path("qualifications/", include("qualifications.urls")),

@@ -20,6 +20,7 @@ from programme.demo import (
     load_demo_sessions,
 )
 from programme.demo_meetings import load_demo_meetings
+from programme.demo_notifications import load_demo_notifications
 from programme.demo_roster import load_demo_roster, share_demo_trainer
 from qualifications.catalogue import load_catalogue
 from rehabpath.models import User
@@ -96,6 +97,8 @@ class Command(BaseCommand):
         # (no logins) in each eligibility state for stroke.
         share_demo_trainer(trainer=User.objects.get(email="trainer@example.com"), clinic=clinics[0])
         load_demo_roster(clinic=clinics[0], staff=User.objects.get(email="staff@example.com"))
+        # Last: every loader above recorded its news in the ledger (rehabpath.notifications).
+        load_demo_notifications(users=list(User.objects.filter(is_demo=True)))
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         for email, _name, role in DEMO_ACCOUNTS:
             self.stdout.write(f"  {role:<8} {email} / {DEMO_PASSWORD}")
