@@ -2,7 +2,10 @@
 
 import datetime as dt
 import json
+import shutil
 import socket
+import ssl
+import subprocess
 
 import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
@@ -286,3 +289,60 @@ def test_the_dev_receiver_says_whether_a_signature_verifies(capsys):
     command.report(body.encode(), {**headers, "webhook-id": "msg_2"}, secret)
     out = capsys.readouterr().out
     assert "signature: verifies" in out and "DOES NOT VERIFY" in out
+
+
+@pytest.fixture
+def certificate(tmp_path):
+    """A self-signed certificate for hooks.example.com (openssl), as (cert, key) paths."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("needs openssl to make a certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(  # noqa: S603 - fixed argv
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-subj",
+            "/CN=hooks.example.com",
+            "-addext",
+            "subjectAltName=DNS:hooks.example.com",
+        ],  # fmt: skip
+        check=True,
+        capture_output=True,
+    )
+    return str(cert), str(key)
+
+
+@pytest.fixture
+def trusting(monkeypatch, certificate):
+    """hooks.example.com resolves to 127.0.0.1, and the test certificate is trusted."""
+    monkeypatch.setattr("programme.webhooks.urls_check.resolve", lambda host, port: ("127.0.0.1",))
+    real = ssl.create_default_context
+    monkeypatch.setattr(
+        "programme.webhooks.channel.ssl.create_default_context",
+        lambda *a, **k: real(cafile=certificate[0]),
+    )
+    return certificate
+
+
+def test_an_https_delivery_checks_the_certificate_against_the_host_name(trusting):
+    from programme.webhooks.channel import post
+
+    with local_receiver([200], tls=trusting, host="hooks.example.com") as receiver:
+        checked = check_url(receiver.url, allow_local=True)
+        assert post(checked, "{}", {})[0] == 200
+        # The same server under a name its certificate does not hold: refused.
+        other = checked.__class__(**{**checked.__dict__, "host": "other.example.com"})
+        with pytest.raises(ssl.SSLCertVerificationError):
+            post(other, "{}", {})
+    assert len(receiver.received) == 1

@@ -1,6 +1,7 @@
 """A local HTTP receiver on 127.0.0.1 for the webhook tests: answers each POST with the next
 status of a script and keeps what it received."""
 
+import ssl
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -23,8 +24,15 @@ class Receiver:
 
 
 @contextmanager
-def local_receiver(statuses: Sequence[int] = (200,), path: str = "/hook") -> Iterator[Receiver]:
-    """A receiver answering with `statuses` in turn (the last one from then on)."""
+def local_receiver(
+    statuses: Sequence[int] = (200,),
+    path: str = "/hook",
+    *,
+    tls: tuple[str, str] | None = None,
+    host: str = "127.0.0.1",
+) -> Iterator[Receiver]:
+    """A receiver answering with `statuses` in turn (the last one from then on); over TLS
+    with `tls` = (certificate file, key file), its URL then naming `host`."""
     script = list(statuses)
 
     class Handler(BaseHTTPRequestHandler):
@@ -43,7 +51,13 @@ def local_receiver(statuses: Sequence[int] = (200,), path: str = "/hook") -> Ite
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    receiver = Receiver(url=f"http://127.0.0.1:{server.server_port}{path}", statuses=script)
+    scheme = "http"
+    if tls is not None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*tls)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        scheme = "https"
+    receiver = Receiver(url=f"{scheme}://{host}:{server.server_port}{path}", statuses=script)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
