@@ -282,11 +282,27 @@ def deliver_due(*, limit: int | None = None) -> dict[Outcome, int]:
 
 
 def requeue_expired_claims(*, now: dt.datetime | None = None) -> int:
-    """Put rows back to pending whose claim outlived the lease: their worker died."""
+    """Put rows back to pending whose claim outlived the lease: their worker died.
+
+    A row whose worker died on every attempt (a send that hangs past the hard time limit, a
+    worker killed by memory) fails for good after as many attempts as its channel retries
+    an error, rather than being sent (and maybe accepted) again and again.
+    """
     now = now or timezone.now()
-    return Delivery.objects.filter(
+    expired = Delivery.objects.filter(
         status=Delivery.Status.SENDING, claimed_at__lt=now - claim_lease()
-    ).update(status=Delivery.Status.PENDING, claim_token=None, next_attempt_at=now)
+    )
+    for channel, spec in CHANNELS.items():
+        given_up = expired.filter(channel=channel, attempts__gt=len(spec.retry_delays())).update(
+            status=Delivery.Status.FAILED,
+            claim_token=None,
+            last_error="The worker was lost while sending it, at every attempt.",
+        )
+        if given_up:
+            logger.error(
+                "%d %s row(s) failed for good: their worker died every time", given_up, channel
+            )
+    return expired.update(status=Delivery.Status.PENDING, claim_token=None, next_attempt_at=now)
 
 
 def due_count(*, now: dt.datetime | None = None) -> int:

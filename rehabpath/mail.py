@@ -46,16 +46,27 @@ def send_mails(rows: Sequence[Delivery]) -> Iterator[tuple[Delivery, Exception |
     """The mail channel: one connection to the mail server for the batch, one message a row.
 
     A row whose rendering fails (a template error) fails alone; a connection that drops fails
-    the row being sent, and the next row opens a new one.
+    the row being sent, and the next row opens a new one. A mail server that cannot be reached
+    at all fails the rest of the batch with the same error at once (each row to be retried):
+    trying each row would wait for the connect timeout row after row, past the lease.
     """
     connection = None
+    unreachable: Exception | None = None
     try:
         for row in rows:
+            if unreachable is not None:
+                yield row, unreachable
+                continue
             try:
                 message = _render(row)
                 if connection is None:
-                    connection = mailers.default  # a new connection to MAILERS["default"]
-                    connection.open()
+                    try:
+                        connection = mailers.default  # a new connection to MAILERS["default"]
+                        connection.open()
+                    except TRANSIENT_MAIL_ERRORS as exc:
+                        connection = None
+                        unreachable = exc
+                        raise
                 connection.send_messages([message])
             except SoftTimeLimitExceeded:
                 raise  # out of time: the ledger hands the rows back (rehabpath.ledger)

@@ -304,3 +304,16 @@ def test_half_way_through_the_lease_a_worker_hands_the_rest_back_unsent(db, froz
     assert len(mail.outbox) == 2
     assert _status(rows[2]) == (Delivery.Status.PENDING, 0)
     assert due_count() == 1
+
+
+def test_a_row_whose_worker_dies_at_every_attempt_fails_for_good(db, frozen, settings):
+    settings.MAIL_RETRY_DELAYS = [30, 120]
+    [row] = _rows(1)
+    for attempt in (1, 2, 3):
+        assert claim(ids=[row.pk])[1] == [row.pk]  # and the worker dies
+        frozen.shift(claim_lease() + dt.timedelta(seconds=1))
+        assert requeue_expired_claims() == (1 if attempt < 3 else 0)
+
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (Delivery.Status.FAILED, 3)
+    assert "lost while sending" in row.last_error

@@ -220,3 +220,22 @@ def test_imported_trainers_get_a_working_link_to_claim_their_account(
     row = Delivery.objects.get()
     assert "token" not in str(row.context)
     assert row.in_app is False  # an invitation is no news in the notification list
+
+
+def test_a_mail_server_out_of_reach_fails_the_batch_for_now_after_one_try(
+    trainer_user, other_trainer_user
+):
+    rows = [_decision(trainer_user), _decision(other_trainer_user)]
+    with mock.patch(
+        "django.core.mail.backends.locmem.EmailBackend.open",
+        side_effect=ConnectionRefusedError("refused"),
+    ) as open_:
+        outcomes = deliver([row.pk for row in rows])
+
+    assert outcomes[Outcome.RETRY] == 2
+    assert open_.call_count == 1  # not once a row: each would wait for the connect timeout
+    for row in rows:
+        row.refresh_from_db()
+        assert (row.status, row.attempts) == (Delivery.Status.PENDING, 1)
+        assert row.last_error == "ConnectionRefusedError: refused"
+    assert mail.outbox == []

@@ -207,7 +207,7 @@ class Processes:
             process.send_signal(signal.SIGTERM)
         for process in self.running.values():
             try:
-                process.wait(timeout=15)
+                process.wait(timeout=5)  # a warm shutdown; the test is over either way
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=5)
