@@ -10,6 +10,9 @@
 - `ApiToken`: a clinic's token for the JSON API, stored as a SHA-256 with a recognisable prefix.
 - `WebhookEndpoint` / `WebhookAttempt`: a clinic's signed webhooks (programme.webhooks); each
   delivery is a row of the core's ledger (rehabpath.models.Delivery), each try of it an attempt.
+- `EligibilityState`: the last eligibility answer seen for each trainer who shares, per area
+  (programme.eligibility.watch): what a change is measured against, and the roster's changes
+  of the week in a clinic admin's digest.
 """
 
 import uuid
@@ -238,3 +241,46 @@ class WebhookAttempt(models.Model):
     @property
     def accepted(self) -> bool:
         return self.status_code is not None and 200 <= self.status_code < 300
+
+
+class EligibilityState(models.Model):
+    """The answer last seen for a trainer (who shares with a clinic) in one condition area.
+
+    programme.eligibility.watch recomputes it after a change that can move eligibility and once
+    a London day; an answer whose status or "holds until" differs is a change: `version` goes
+    up by one and the clinics are told once per version (the ledger's milestone "v<version>").
+    The first answer seen for a trainer and area is recorded silently (version 1).
+    """
+
+    trainer = models.ForeignKey(
+        TrainerProfile, on_delete=models.CASCADE, related_name="eligibility_states"
+    )
+    condition_area = models.ForeignKey(ConditionArea, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=16, choices=EligibilityStatus.choices)
+    # The status before the last change ("" until there is one).
+    previous_status = models.CharField(max_length=16, choices=EligibilityStatus.choices, blank=True)
+    # SHA-256 of the answer's reasons: kept current, but a change of wording alone is no change
+    # a clinic is told about (a signed-off session rewrites "3 of 6 sessions" every time).
+    reasons_sha256 = models.CharField(max_length=64)
+    holds_until = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    changed_at = models.DateTimeField(default=timezone.now)
+    # The London day it was last computed: the daily watch's progress (a sweep cut short picks
+    # up the trainers not yet computed today).
+    checked_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trainer", "condition_area"], name="one_eligibility_state_per_area"
+            )
+        ]
+        indexes = [
+            # A clinic admin's digest: the roster's changes since the week began.
+            models.Index(
+                fields=["changed_at"], condition=Q(version__gt=1), name="eligibility_change_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trainer_id} in {self.condition_area_id}: {self.status} (v{self.version})"
