@@ -124,7 +124,7 @@ def weekly_digest(day: SweepDay) -> Iterator[list[Item]]:
         "since": since.isoformat(),
         "until": until.isoformat(),
     }
-    path = reverse("home")
+    path = reverse("notifications")  # the notification list: the digest's entry opens it
     items = (
         Item(
             kind=KIND,
