@@ -1,6 +1,7 @@
 """What the webhook pages read: a page of an endpoint's deliveries, with their last try."""
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from programme.models import WebhookAttempt, WebhookEndpoint
 from programme.webhooks.services import deliveries_of
@@ -22,6 +23,16 @@ def delivery_page(
         .annotate(
             last_status_code=Subquery(last.values("status_code")[:1]),
             last_attempt_error=Subquery(last.values("error")[:1]),
+            # Every try, resends included (Delivery.attempts restarts with a resend).
+            tries=Coalesce(
+                Subquery(
+                    WebhookAttempt.objects.filter(delivery=OuterRef("pk"))
+                    .values("delivery")
+                    .annotate(n=Count("id"))
+                    .values("n")
+                ),
+                Value(0),
+            ),
         )
     )
     return keyset_page(rows, field="created_at", size=size, older_than=older, newer_than=newer)

@@ -224,6 +224,7 @@ def test_the_deliveries_list_reads_a_fixed_number_of_queries(
     page = response.context["page"]
     assert len(page.object_list) == min(count, 25)
     assert (page.older is not None) == (count > 25)
+    assert sorted(row.tries for row in page.object_list)[-3:] == [2, 2, 2]
     if page.older:
         older = admin.get(url, {"older": page.older}).context["page"]
         assert len(older.object_list) == count - 25
