@@ -23,6 +23,7 @@ from rehabpath.audit import Actor
 from rehabpath.models import AuditEvent, Delivery
 from rehabpath.reminders import sweep
 from tests import factories
+from tests.concurrency import postgres_only, race
 from tests.pathway_builders import recognised_trainer, stroke
 from trainers.clinics import share_stop
 from trainers.models import ClinicShare
@@ -328,3 +329,33 @@ def test_a_watch_costs_fixed_queries_a_batch_and_a_few_a_change(count, area, cli
 STEADY_QUERIES = 19
 CHANGE_QUERIES_BASE = 5
 PER_CHANGE_QUERIES = 2
+
+
+# --- Two watches of one trainer at once -------------------------------------------------------
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_watches_of_one_change_at_once_tell_it_once():
+    area = stroke()
+    clinic = factories.ClinicFactory()
+    admin = factories.ClinicMembershipFactory(clinic=clinic).user
+    trainer = shared(recognised_trainer(area, today=TODAY), clinic)
+    endpoint(clinic, [ELIGIBILITY_CHANGED])
+    eligibility_watch([trainer.pk])
+    lose_first_aid(trainer)
+
+    def frozen():
+        return time_machine.travel(NOW, tick=False)
+
+    errors = race(
+        lambda: eligibility_watch([trainer.pk]),
+        lambda: eligibility_watch([trainer.pk]),
+        around=frozen,
+    )
+    assert errors == [None, None]
+    # The second waited for the first's lock, then found the new state: no second change.
+    assert EligibilityState.objects.get(trainer=trainer).version == 2
+    assert list(told().values_list("recipient_id", flat=True)) == [admin.pk]
+    assert webhooks().count() == 1
+    assert AuditEvent.objects.filter(action="eligibility.changed").count() == 1
