@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from rehabpath.inbox.selectors import PreferenceRow
+from rehabpath.inbox.selectors import PreferenceRow, choices_for
 from rehabpath.models import NotificationPreference
 
 # Shorter than the model's labels: the page says above them that these are about e-mail.
@@ -33,7 +33,7 @@ class PreferencesForm(forms.Form):
             self.fields[name] = forms.ChoiceField(
                 label=row.kind.label,
                 help_text=row.kind.description,
-                choices=CHOICES,
+                choices=[(v, label) for v, label in CHOICES if v in choices_for(row.kind)],
                 initial=row.choice,
                 widget=forms.RadioSelect,
                 # A kind left out of the POST keeps its choice: nothing is changed unasked.

@@ -123,6 +123,19 @@ def critical_reason(kind: Kind) -> str:
     return EXPIRY_REASON if kind.key.startswith("expiry.") else CRITICAL_REASON
 
 
+# The weekly digest itself (programme.digest; named by its key, as the core names no app) is
+# e-mailed or kept in the app: putting it into the digest would keep it waiting for ever.
+NO_DIGEST_CHOICE = frozenset({"digest.weekly"})
+
+
+def choices_for(kind: Kind) -> list[str]:
+    """The choices a person has about `kind` (NotificationPreference.Choice values)."""
+    offered = list(NotificationPreference.Choice.values)
+    if kind.key in NO_DIGEST_CHOICE:
+        offered.remove(NotificationPreference.Choice.DIGEST)
+    return offered
+
+
 @dataclass(frozen=True)
 class PreferenceRow:
     kind: Kind
@@ -137,6 +150,15 @@ def preference_kinds(user: User) -> list[Kind]:
     """The kinds a person hears about, by their roles; mails that are not news (an
     invitation, an account claim: in_app=False) are sent once and offer no choice."""
     return [kind for kind in kinds_for_roles(roles_of(user)) if kind.in_app]
+
+
+def critical_groups(rows: Sequence[PreferenceRow]) -> list[tuple[str, list[Kind]]]:
+    """The critical kinds of `rows` by their reason, each reason said once."""
+    groups: dict[str, list[Kind]] = {}
+    for row in rows:
+        if row.kind.critical:
+            groups.setdefault(row.reason, []).append(row.kind)
+    return list(groups.items())
 
 
 def preferences_for(user: User) -> list[PreferenceRow]:

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from rehabpath.audit import Actor, record_event, register_audit_action
 from rehabpath.errors import DomainError
-from rehabpath.inbox.selectors import preference_kinds, unread_of
+from rehabpath.inbox.selectors import choices_for, preference_kinds, unread_of
 from rehabpath.models import Delivery, NotificationPreference, User
 
 # The audit log's filters offer these (the URLconf imports this module before any view runs).
@@ -71,7 +71,6 @@ def notification_preferences_update(*, actor: Actor, choices: Mapping[str, str])
     """
     user = actor.person()
     allowed = {kind.key: kind for kind in preference_kinds(user)}
-    valid = set(NotificationPreference.Choice.values)
     for key, choice in choices.items():
         kind = allowed.get(key)
         if kind is None:
@@ -80,7 +79,7 @@ def notification_preferences_update(*, actor: Actor, choices: Mapping[str, str])
             raise DomainError(
                 f"“{kind.label}” is always e-mailed: it cannot be changed.", field=key
             )
-        if choice not in valid:
+        if choice not in choices_for(kind):
             raise DomainError("Choose one of the options.", field=key)
     with transaction.atomic():
         existing = {

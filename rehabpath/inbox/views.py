@@ -105,7 +105,7 @@ def notification_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
             else:
                 messages.info(request, "Nothing changed: your choices were already these.")
             return redirect("notification_preferences")
-    critical = [row for row in rows if row.kind.critical]
+    critical = selectors.critical_groups(rows)
     return render(
         request,
         "rehabpath/notifications_preferences.html",

@@ -479,3 +479,27 @@ def test_a_mail_to_an_address_without_an_account_has_no_choices_link(db):
     deliver(list(Delivery.objects.values_list("pk", flat=True)))
 
     assert "Choose which e-mails you get" not in mail.outbox[0].body
+
+
+def test_the_weekly_digest_cannot_be_put_into_itself(client_for, trainer_user):
+    if "digest.weekly" not in KINDS:
+        pytest.skip("no weekly digest registered")
+    response = client_for(trainer_user).get(PREFS)
+    field = response.context["form"].fields[_field("digest.weekly")]
+    assert [value for value, _ in field.choices] == ["now", "off"]
+
+    with pytest.raises(DomainError):
+        services.notification_preferences_update(
+            actor=Actor.for_user(trainer_user), choices={"digest.weekly": "digest"}
+        )
+    services.notification_preferences_update(
+        actor=Actor.for_user(trainer_user), choices={"digest.weekly": "off"}
+    )
+    assert NotificationPreference.objects.get(user=trainer_user).choice == "off"
+
+
+def test_each_reason_for_a_fixed_kind_is_said_once(client_for, trainer_user):
+    html = client_for(trainer_user).get(PREFS).content.decode()
+
+    assert html.count("Expiry reminders keep you eligible") <= 1
+    assert html.count("This tells you whether you may work with clients") == 1
