@@ -402,14 +402,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 60 * 60,
     },
     # Reminders: a plain UTC interval; the sweep works out the Europe/London day itself.
+    # A sweep or tick still queued when the next is sent is dropped (expires): a busy worker
+    # never works through a pile of them, and the next one does the same work.
     "reminder-sweep": {
         "task": "rehabpath.tasks.reminder_sweep",
         "schedule": REMINDER_SWEEP_SECONDS,
+        "options": {"expires": REMINDER_SWEEP_SECONDS},
     },
     # The ledger: claims of dead workers taken back, due rows without a task started.
     "ledger-tick": {
         "task": "rehabpath.tasks.ledger_tick",
         "schedule": LEDGER_TICK_SECONDS,
+        "options": {"expires": LEDGER_TICK_SECONDS},
     },
     # The compliance dashboard's counts by eligibility and stage (programme.compliance).
     "compliance-snapshot": {

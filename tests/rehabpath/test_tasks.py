@@ -139,9 +139,17 @@ def test_the_tick_starts_no_more_batches_than_allowed_in_parallel(settings, db):
     settings.DELIVERY_MAX_PARALLEL_BATCHES = 2
     _rows(UserFactory.create_batch(7))
 
-    with mock.patch.object(deliver_due_rows, "delay") as delay:
+    with mock.patch.object(deliver_due_rows, "apply_async") as publish:
         assert ledger_tick.apply().get() == {"requeued": 0, "due": 7, "batches": 2}
-    assert delay.call_count == 2
+    assert publish.call_count == 2
+    assert publish.call_args.kwargs == {"expires": settings.LEDGER_TICK_SECONDS}
+
+
+def test_a_sweep_or_tick_left_queued_past_the_next_one_is_dropped():
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    sweep, tick = schedule["reminder-sweep"], schedule["ledger-tick"]
+    assert sweep["options"]["expires"] == sweep["schedule"] == settings.REMINDER_SWEEP_SECONDS
+    assert tick["options"]["expires"] == tick["schedule"] == settings.LEDGER_TICK_SECONDS
 
 
 def test_the_sweep_task_reports_what_it_recorded(db):

@@ -66,8 +66,11 @@ def _check_one_to_one(mailbox, *, kills_while_sending: int) -> None:
     """Every ledger row that was sent reached the SMTP server, under its own Message-ID, once
     (or twice, at most once per kill, if the kill fell between "250" and "recorded")."""
     rows = Delivery.objects.filter(channel=Delivery.Channel.MAIL)
-    unsent = rows.exclude(status__in=[Delivery.Status.SENT, Delivery.Status.MUTED])
-    assert not unsent.exists(), list(unsent.values_list("kind", "status", "last_error"))
+    unsent = rows.filter(status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING])
+    # Beat's sweeps may have recorded other reminders (a digest, say) on their way out.
+    wait_until(lambda: not unsent.exists(), timeout=60, what="the ledger to settle")
+    failed = rows.filter(status=Delivery.Status.FAILED)
+    assert not failed.exists(), list(failed.values_list("kind", "last_error"))
     ledger = {message_id(row) for row in rows.filter(status=Delivery.Status.SENT)}
     captured = Counter(mailbox.message_ids())
     assert set(captured) == ledger, (
@@ -99,14 +102,16 @@ def test_a_worker_killed_mid_sweep_and_mid_send_delivers_every_reminder_exactly_
     # Again, with beat: its next sweep records the rest, its ledger tick sends.
     processes.worker("worker-2")
     processes.beat("beat")
-    wait_until(lambda: _sent() >= DUE // 3, timeout=60, what="a third of the mails", logs=processes)
+    wait_until(
+        lambda: _sent() >= DUE // 3, timeout=120, what="a third of the mails", logs=processes
+    )
     # kill -9 while it is sending: its claimed rows wait for their lease, then the tick.
     processes.kill("worker-2")
     sent_at_kill = _sent()
     assert sent_at_kill < DUE, "the sending finished before the kill: make it bigger"
 
     processes.worker("worker-3")
-    wait_until(lambda: _sent() == DUE, timeout=90, what="every reminder sent", logs=processes)
+    wait_until(lambda: _sent() == DUE, timeout=180, what="every reminder sent", logs=processes)
 
     assert _reminders().count() == DUE  # one row per due item, whatever the sweeps did
     assert sorted(set(_reminders().values_list("attempts", flat=True))) in ([1], [1, 2])
@@ -124,7 +129,7 @@ def test_two_beats_on_the_same_schedule_send_nothing_twice(processes, smtp):
     processes.beat("beat-a")
     processes.beat("beat-b")
 
-    wait_until(lambda: _sent() == 300, timeout=60, what="every reminder sent", logs=processes)
+    wait_until(lambda: _sent() == 300, timeout=120, what="every reminder sent", logs=processes)
 
     def sweeps(name: str) -> int:
         return processes.logs[name].read_text().count("Sending due task reminder-sweep")
@@ -220,5 +225,6 @@ def test_redis_stopped_while_a_mentor_signs_off_the_page_works_and_the_mail_foll
     DegradingRedisCache._down_until = 0.0
     wait_until(lambda: _sent(rows) == 2, timeout=60, what="the mails after Redis", logs=processes)
     _check_one_to_one(mailbox, kills_while_sending=0)
-    recipients = sorted(m["To"] for m in mailbox.messages)
+    ours = {message_id(row) for row in rows}
+    recipients = sorted(m["To"] for m in mailbox.messages if m["Message-ID"] in ours)
     assert recipients == sorted([trainer.user.email, mentor.email])
