@@ -66,6 +66,9 @@ def test_a_trainer_reads_their_notifications_and_mutes_a_kind(page, transactiona
     expect(page.get_by_role("heading", name="Notifications", exact=True)).to_be_visible()
     _shot(page, "list")
 
+    # The title is the open button, and reads as a link: no filled button in a list of them.
+    title = page.get_by_role("button", name="Unread: Morgan Mentor is your mentor")
+    assert title.evaluate("b => getComputedStyle(b).backgroundColor") == "rgba(0, 0, 0, 0)"
     # Opening one marks it read and leads to its page; the bell counts one less.
     go(page, page.get_by_role("button", name="Unread: Morgan Mentor is your mentor"))
     assert page.url.endswith("/sessions/")
