@@ -164,7 +164,11 @@ def test_the_audit_log_runs_the_same_queries_at_two_sizes_and_never_counts(
 
     assert response.status_code == 200
     assert len(small) == len(large)
-    sql = " ".join(q["sql"].upper() for q in large.captured_queries)
+    # The log's own queries (the signed-in user's query counts their unread notifications,
+    # a few index entries: rehabpath.auth).
+    sql = " ".join(
+        q["sql"].upper() for q in large.captured_queries if "rehabpath_auditevent" in q["sql"]
+    )
     assert "COUNT(" not in sql
     assert "OFFSET" not in sql
     assert "LIKE" not in sql
