@@ -116,17 +116,17 @@ class TrainerQualification(VerifiableRecord):
             # queue's sort and keyset, so a page is an index range scan with no sort.
             models.Index(fields=["status", "submitted_at", "id"], name="qualification_queue_idx"),
             # The expiry.qualification and expiry.first_aid reminder sources
-            # (qualifications/reminders.py): verified records by the expiry their certificate
-            # states, or, stating none, by award date (the type's validity added), each read in
-            # keyset pages of (date, id).
+            # (qualifications/reminders.py): verified and pending records by the expiry their
+            # certificate states, or, stating none, by award date (the type's validity added),
+            # each read in keyset pages of (date, id).
             models.Index(
                 fields=["expires_on", "id"],
-                condition=models.Q(status="verified", expires_on__isnull=False),
+                condition=models.Q(status__in=["verified", "pending"], expires_on__isnull=False),
                 name="qualification_reminder_idx",
             ),
             models.Index(
                 fields=["awarded_on", "id"],
-                condition=models.Q(status="verified", expires_on__isnull=True),
+                condition=models.Q(status__in=["verified", "pending"], expires_on__isnull=True),
                 name="qualification_award_rem_idx",
             ),
         ]

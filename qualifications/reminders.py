@@ -35,6 +35,7 @@ from rehabpath.reminders import SweepDay, milestone_for, milestone_label, remind
 from trainers.models import TrainerProfile, VerificationStatus
 from trainers.reminders import (
     MONTH_END_SLACK,
+    REMINDED,
     Row,
     expiry_context,
     expiry_items,
@@ -104,9 +105,9 @@ def _expiring(day: SweepDay, *, kind: str, first_aid: bool) -> Iterator[list[Ite
     if not types:
         return
     validity = {pk: t.validity_months for pk, t in types.items()}
-    verified = TrainerQualification.objects.filter(
-        practising(), status=VerificationStatus.VERIFIED
-    ).values(*FIELDS)
+    reminded = TrainerQualification.objects.filter(practising(), status__in=REMINDED).values(
+        *FIELDS
+    )
     path = path_template("qualifications:qualification_detail")
     advice = FIRST_AID_ADVICE if first_aid else QUALIFICATION_ADVICE
 
@@ -138,7 +139,7 @@ def _expiring(day: SweepDay, *, kind: str, first_aid: bool) -> Iterator[list[Ite
             yield _drop_superseded(page, validity)
 
     # The certificates that state their expiry.
-    stated = verified.filter(
+    stated = reminded.filter(
         qualification_type_id__in=list(types), expires_on__gte=first, expires_on__lte=last
     )
     pages = keyset_pages(stated, date_field="expires_on", batch_size=day.batch_size)
@@ -149,7 +150,7 @@ def _expiring(day: SweepDay, *, kind: str, first_aid: bool) -> Iterator[list[Ite
         if months:
             by_validity[months].append(pk)
     for months, type_ids in sorted(by_validity.items()):
-        derived = verified.filter(
+        derived = reminded.filter(
             qualification_type_id__in=type_ids,
             expires_on__isnull=True,
             awarded_on__gte=months_before(first, months) - MONTH_END_SLACK,

@@ -207,11 +207,11 @@ class Insurance(VerifiableRecord):
                 condition=models.Q(status="verified"),
                 name="insurance_verified_end_idx",
             ),
-            # The expiry.insurance reminder source (trainers/reminders.py): verified policies
-            # ending in a range of dates, read in keyset pages of (expires_on, id).
+            # The expiry.insurance reminder source (trainers/reminders.py): verified and pending
+            # policies ending in a range of dates, read in keyset pages of (expires_on, id).
             models.Index(
                 fields=["expires_on", "id"],
-                condition=models.Q(status="verified"),
+                condition=models.Q(status__in=["verified", "pending"]),
                 name="insurance_reminder_idx",
             ),
         ]
@@ -278,11 +278,11 @@ class DBSCheck(VerifiableRecord):
                 condition=models.Q(status="verified"),
                 name="dbs_verified_issued_idx",
             ),
-            # The expiry.dbs reminder source (trainers/reminders.py): verified checks issued in
-            # a range of dates, read in keyset pages of (issued_on, id).
+            # The expiry.dbs reminder source (trainers/reminders.py): verified and pending checks
+            # issued in a range of dates, read in keyset pages of (issued_on, id).
             models.Index(
                 fields=["issued_on", "id"],
-                condition=models.Q(status="verified"),
+                condition=models.Q(status__in=["verified", "pending"]),
                 name="dbs_reminder_idx",
             ),
         ]

@@ -10,8 +10,9 @@ late. The milestone key holds the date it counts to, so a renewed or corrected d
 own reminders.
 
 What is skipped, and why:
-- records not verified: a pending record is waiting for staff (its own reminder,
-  evidence.waiting), a rejected one counts for nothing;
+- rejected records: they count for nothing. Pending ones are reminded like verified ones (see
+  REMINDED): a trainer who corrects an expiry date sends the record back to staff, and the
+  date is still theirs to act on; staff hear of the wait from evidence.waiting;
 - records superseded by a newer verified record of the same kind (a renewed policy): the
   trainer has done what the reminder would ask. A pending renewal does not supersede: until
   staff verify it the trainer is not covered, and the reminder is still true;
@@ -147,6 +148,12 @@ def path_template(viewname: str) -> Callable[[Any], str]:
     return lambda public_id: pattern.replace(marker, str(public_id))
 
 
+# The records whose dates are reminded: verified ones, and pending ones (an edited expiry
+# date sends a record back to staff, and the date is no less real for it). Each source's
+# partial index has the same condition.
+REMINDED = (VerificationStatus.VERIFIED, VerificationStatus.PENDING)
+
+
 def practising() -> Q:
     """Trainers reminders are for: not suspended, their account active (see the docstring)."""
     return Q(trainer__status=TrainerProfile.Status.ACTIVE, trainer__user__is_active=True)
@@ -174,7 +181,7 @@ def insurance_expiring(day: SweepDay) -> Iterator[list[Item]]:
     rows = (
         Insurance.objects.filter(
             practising(),
-            status=VerificationStatus.VERIFIED,
+            status__in=REMINDED,
             expires_on__gte=first,
             expires_on__lte=last,
         )
@@ -234,7 +241,7 @@ def dbs_recheck_due(day: SweepDay) -> Iterator[list[Item]]:
     rows = (
         DBSCheck.objects.filter(
             practising(),
-            status=VerificationStatus.VERIFIED,
+            status__in=REMINDED,
             issued_on__gte=months_before(first, months) - MONTH_END_SLACK,
             issued_on__lte=months_before(last, months) + MONTH_END_SLACK,
         )
