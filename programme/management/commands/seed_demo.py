@@ -24,6 +24,7 @@ from programme.demo_notifications import load_demo_notifications
 from programme.demo_roster import load_demo_roster, share_demo_trainer
 from qualifications.catalogue import load_catalogue
 from rehabpath.models import User
+from rehabpath.reminders import sweep
 from trainers.models import Clinic, ClinicMembership, TrainerProfile
 
 DEMO_PASSWORD = "rehabpath-demo"  # noqa: S105 - published demo credential, refused without DEBUG
@@ -97,6 +98,10 @@ class Command(BaseCommand):
         # (no logins) in each eligibility state for stroke.
         share_demo_trainer(trainer=User.objects.get(email="trainer@example.com"), clinic=clinics[0])
         load_demo_roster(clinic=clinics[0], staff=User.objects.get(email="staff@example.com"))
+        # Today's reminders, as beat's sweep would record them (a first aid certificate due
+        # soon, ...), and every shared trainer's first eligibility state, kept silently: the
+        # first change after this is one a clinic hears of.
+        sweep()
         # Last: every loader above recorded its news in the ledger (rehabpath.notifications).
         load_demo_notifications(users=list(User.objects.filter(is_demo=True)))
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
