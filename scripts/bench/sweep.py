@@ -142,11 +142,18 @@ def ensure_programme(trainers: int, regenerate: bool) -> float | None:
 
 
 def empty_ledger() -> None:
+    """The ledger, and what sources remember between sweeps (the eligibility watch's states,
+    each dated by the day it was computed): every run starts from the same place."""
     from django.db import connection
 
+    from programme.models import EligibilityState
     from rehabpath.models import Delivery, NotificationPreference
 
-    tables = [Delivery._meta.db_table, NotificationPreference._meta.db_table]
+    tables = [
+        Delivery._meta.db_table,
+        NotificationPreference._meta.db_table,
+        EligibilityState._meta.db_table,
+    ]
     with connection.cursor() as cursor:
         # CASCADE: the webhook attempts of the ledger's rows go with them.
         cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
