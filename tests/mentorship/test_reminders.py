@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from mentorship.models import MeetingStatus, SessionRound, SessionStatus
+from mentorship.models import MeetingStatus, SessionRound, SessionStatus, SupervisedSession
 from rehabpath.ledger import deliver
 from rehabpath.models import Delivery
 from rehabpath.reminders import sweep
@@ -160,7 +160,7 @@ def test_overdue_queries_grow_with_batches_not_assignments(django_assert_num_que
 
 
 def submitted(assignment, *, at_time: dt.datetime, number: int = 1):
-    session = SupervisedSessionFactory(
+    session: SupervisedSession = SupervisedSessionFactory.create(
         trainer=assignment.trainer, status=SessionStatus.SUBMITTED, submitted_at=at_time
     )
     for earlier in range(1, number):

@@ -58,8 +58,8 @@ def assert_mail_links_to(row: Delivery, path: str) -> None:
     message = _render(row)
     url = settings.SITE_URL + path
     assert url in message.body
-    html = message.alternatives[0].content
-    assert f'href="{url}"' in html
+    html, _mimetype = message.alternatives[0]
+    assert f'href="{url}"' in str(html)
 
 
 # --- The registry ---------------------------------------------------------------------------
