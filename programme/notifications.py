@@ -21,8 +21,8 @@ for _event in (*EVENT_TYPES, TEST_EVENT):
         )
     )
 
-# Eligibility watch (the kind "eligibility.changed", the daily source "eligibility.watch", the
-# task after a change, the subscribers of the trainers' events) and the weekly digest (its
-# kind, the source "digest.weekly", its send-time context builder).
+# Eligibility watch (the kind "eligibility.changed", its tasks after a change and once a day,
+# the subscribers of the trainers' events) and the weekly digest (its kind, the source
+# "digest.weekly", its send-time context builder).
 from programme import digest as _digest  # noqa: E402, F401
 from programme.eligibility import watch as _eligibility_watch  # noqa: E402, F401

@@ -409,6 +409,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": REMINDER_SWEEP_SECONDS,
         "options": {"expires": REMINDER_SWEEP_SECONDS},
     },
+    # Shared trainers' eligibility recomputed once a London day (the first run of the day
+    # works, later ones find nobody): what dates alone change is told to their clinics.
+    "eligibility-watch": {
+        "task": "programme.eligibility.watch.eligibility_watch_daily_task",
+        "schedule": REMINDER_SWEEP_SECONDS,
+        "options": {"expires": REMINDER_SWEEP_SECONDS},
+    },
     # The ledger: claims of dead workers taken back, due rows without a task started.
     "ledger-tick": {
         "task": "rehabpath.tasks.ledger_tick",

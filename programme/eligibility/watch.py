@@ -16,9 +16,12 @@ It runs
   a session signed off, a meeting confirmed, a declaration signed, an assignment started or
   ended, a suspension, sharing started or stopped): the services publish "trainer.changed"
   (rehabpath.events) and `eligibility_watch_task` takes the trainers' primary keys;
-- once a London day, from the reminder sweep (source "eligibility.watch"), over every trainer
-  who shares and was not computed today, in keyset batches: what dates alone change (an
-  expiry passing at midnight), and whatever a lost task missed.
+- once a London day (`eligibility_watch_daily`, beat's "eligibility-watch" on the reminder
+  sweep's interval), over every trainer who shares and was not computed today, in keyset
+  batches: what dates alone change (an expiry passing at midnight), and whatever a lost task
+  missed. Its own beat entry, not a source of the reminder sweep: it recomputes eligibility,
+  which costs as much as all the reminders together, and the sweep's time should not wait
+  for it (docs/PERFORMANCE.md).
 
 The state rows are locked while a batch is computed and saved (SELECT ... FOR UPDATE), so two
 watches of one trainer at once compute one after the other and the second finds no change.
@@ -32,11 +35,12 @@ import hashlib
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
@@ -56,7 +60,7 @@ from rehabpath.audit import Actor, record_event, register_audit_action
 from rehabpath.events import subscribe
 from rehabpath.formats import day_label
 from rehabpath.notifications import Item, Kind, notify_many, register_kind
-from rehabpath.reminders import SweepDay, local_today, reminder_source
+from rehabpath.reminders import local_today
 from rehabpath.roles import Role
 from rehabpath.tasks import BaseTask
 from trainers.models import ClinicMembership, ClinicShare, TrainerProfile
@@ -310,48 +314,76 @@ def eligibility_watch_task(trainer_ids: list[int]) -> dict[str, int]:
 @subscribe("trainer.changed")
 def _on_trainer_changed(*, trainer_ids: list[int]) -> None:
     # After commit (rehabpath.events.publish_on_commit): the broker away is logged there, and
-    # the day's sweep computes the trainer anyway.
+    # the daily run computes the trainer anyway.
     eligibility_watch_task.apply_async(args=(list(trainer_ids),), retry=False)
 
 
-# --- Once a London day: the sweep -------------------------------------------------------------
+# --- Once a London day ---------------------------------------------------------------------
 
 
-@reminder_source("eligibility.watch")
-def eligibility_daily(day: SweepDay) -> Iterator[list[Item]]:
-    """Every trainer who shares and was not computed today, a keyset batch at a time.
+@dataclass
+class DailyReport:
+    today: dt.date
+    batches: int = 0
+    trainers: int = 0
+    first: int = 0
+    changes: int = 0
+    notifications: int = 0
+    webhooks: int = 0
 
-    The first sweep of a London day does the work; later ones find nobody left (one query).
-    Each batch is one transaction (`eligibility_watch`) in which its states and notifications
-    commit together, so the batch records its own items and yields none to the sweep: a
-    transaction held open across a `yield` would stay open, should the sweep fail, until the
-    generator is collected. The sweep's report counts its batches; the log says the rest.
+
+def eligibility_watch_daily(
+    *, now: dt.datetime | None = None, batch_size: int | None = None
+) -> DailyReport:
+    """Every trainer who shares and was not computed today (London), a keyset batch at a time.
+
+    The first run of a London day does the work; later ones find nobody left (one query).
+    Each batch is one transaction (`eligibility_watch`): its states and notifications commit
+    together, so a run cut short resumes where it stopped.
     """
+    now = now or timezone.now()
+    report = DailyReport(today=local_today(now))
+    size = batch_size or settings.REMINDER_BATCH_SIZE
     last = 0
     computed_today = EligibilityState.objects.filter(
-        trainer=OuterRef("pk"), checked_on__gte=day.today
+        trainer=OuterRef("pk"), checked_on__gte=report.today
     )
     shares = ClinicShare.objects.filter(trainer=OuterRef("pk"), ended_at__isnull=True)
     while True:
         ids = list(
             TrainerProfile.objects.filter(Exists(shares), ~Exists(computed_today), pk__gt=last)
             .order_by("pk")
-            .values_list("pk", flat=True)[: day.batch_size]
+            .values_list("pk", flat=True)[:size]
         )
         if not ids:
-            return
+            break
         last = ids[-1]
-        report = eligibility_watch(ids, now=day.now, today=day.today)
-        logger.info(
-            "eligibility watch: %d trainers, %d first states, %d changes, %d notifications, "
-            "%d webhooks",
-            report.trainers,
-            report.first,
-            len(report.changes),
-            report.new,
-            report.webhooks,
-        )
-        yield []
+        batch = eligibility_watch(ids, now=now, today=report.today)
+        report.batches += 1
+        report.trainers += batch.trainers
+        report.first += batch.first
+        report.changes += len(batch.changes)
+        report.notifications += batch.new
+        report.webhooks += batch.webhooks
+    logger.info(
+        "eligibility watch for %s: %d batches, %d trainers, %d first states, %d changes, "
+        "%d notifications, %d webhooks",
+        report.today,
+        report.batches,
+        report.trainers,
+        report.first,
+        report.changes,
+        report.notifications,
+        report.webhooks,
+    )
+    return report
+
+
+@shared_task(base=BaseTask)
+def eligibility_watch_daily_task() -> dict[str, int]:
+    """Beat's "eligibility-watch" (every REMINDER_SWEEP_SECONDS; the day's first run works)."""
+    report = eligibility_watch_daily()
+    return {"batches": report.batches, "trainers": report.trainers, "changes": report.changes}
 
 
 # --- Suspension, reinstatement, sharing stopped: webhooks with the change --------------------

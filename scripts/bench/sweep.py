@@ -253,8 +253,8 @@ def counted_sweep(now: dt.datetime) -> dict[str, Any]:
         reminders.SOURCES.update(originals)
     return {
         "seconds": seconds,
-        # Sources that record their own rows (eligibility.watch) yield none to the sweep:
-        # the ledger's growth counts them too.
+        # A source that recorded rows of its own would yield none to the sweep: the ledger's
+        # growth counts them too.
         "rows_added": ledger_rows() - rows_before,
         "queries": counter.n,
         "sql_seconds": counter.seconds,
@@ -272,6 +272,28 @@ def counted_sweep(now: dt.datetime) -> dict[str, Any]:
             }
             for s in report.sources
         ],
+    }
+
+
+def counted_watch(now: dt.datetime) -> dict[str, Any]:
+    """The day's first eligibility watch (its own beat entry, beside the sweep), timed."""
+    from django.db import connection
+
+    from programme.eligibility.watch import eligibility_watch_daily
+
+    counter = Counter()
+    rows_before = ledger_rows()
+    with connection.execute_wrapper(counter):
+        started = time.perf_counter()
+        report = eligibility_watch_daily(now=now)
+        seconds = time.perf_counter() - started
+    return {
+        "seconds": seconds,
+        "queries": counter.n,
+        "batches": report.batches,
+        "trainers": report.trainers,
+        "changes": report.changes,
+        "rows_added": ledger_rows() - rows_before,
     }
 
 
@@ -312,6 +334,7 @@ def measure(trainers: int, regenerate: bool, send: bool) -> dict[str, Any]:
     say(f"{trainers:,} trainers: sources {', '.join(reminders.SOURCES) or '(none yet)'}")
     say(f"catch-up sweep for {day - dt.timedelta(days=1)} (an empty ledger)")
     catch_up = counted_sweep(now - dt.timedelta(days=1))
+    counted_watch(now - dt.timedelta(days=1))  # the states a day's watch compares with
     marked = mark_sent(now - dt.timedelta(days=1))
     purge_broker()
     say(
@@ -324,6 +347,12 @@ def measure(trainers: int, regenerate: bool, send: bool) -> dict[str, Any]:
         f"first: {first['items']:,} due, {first['new']:,} new ({first['rows_added']:,} rows "
         f"added), {first['batches']:,} batches, "
         f"{first['queries']:,} queries in {first['seconds']:.2f} s, SQL {sql_split(first)}"
+    )
+    say(f"the day's eligibility watch for {day}")
+    watch = counted_watch(now)
+    say(
+        f"watch: {watch['trainers']:,} trainers in {watch['batches']:,} batches, "
+        f"{watch['changes']:,} changes, {watch['queries']:,} queries in {watch['seconds']:.2f} s"
     )
     # Again, REPEATS times: nothing new each time; the median tells the machine's noise apart.
     again = [counted_sweep(now) for _ in range(REPEATS)]
@@ -347,6 +376,7 @@ def measure(trainers: int, regenerate: bool, send: bool) -> dict[str, Any]:
         "catch_up": catch_up,
         "first": first,
         "second": second,
+        "watch": watch,
         "pending": pending,
         "by_status": dict(
             Delivery.objects.values_list("status").annotate(n=Count("id")).order_by()
@@ -545,7 +575,7 @@ def sql_split(run: dict[str, Any]) -> str:
 def render(large: dict[str, Any], small: dict[str, Any], started: dt.datetime) -> str:
     facts = "; ".join(f"{k}: {v}" for k, v in large["machine"].items())
     sizes = ", ".join(f"{v:,} {k}" for k, v in large["sizes"].items())
-    f, s2, c = large["first"], large["second"], large["catch_up"]
+    f, s2, c, w = large["first"], large["second"], large["catch_up"], large["watch"]
     met = "yes" if f["seconds"] < WALL_TARGET_S else "**no**"
     sending = large.get("sending") or {}
     send_line = (
@@ -590,6 +620,10 @@ def render(large: dict[str, Any], small: dict[str, Any], started: dt.datetime) -
             f"{small['trainers']:,} trainers ({small['first']['batches']:,} batches), "
             f"{f['queries']:,} at {large['trainers']:,} ({f['batches']:,} batches): "
             f"{per_batch[0]:.1f} and {per_batch[1]:.1f} queries a batch.",
+            f"- The eligibility watch (not a reminder source: its own beat entry on the sweep's "
+            f"interval, whose first run of a London day recomputes every shared trainer): "
+            f"{w['trainers']:,} trainers in {w['batches']:,} batches, {w['changes']:,} changes, "
+            f"{w['queries']:,} queries, {w['seconds']:.1f} s.",
             send_line,
             "",
             source_table(large, small),

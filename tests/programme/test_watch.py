@@ -1,6 +1,6 @@
 """The eligibility watch (programme.eligibility.watch): a change of a shared trainer's answer is
 told once to each admin of their clinics and to the clinics' subscribed webhook endpoints; a
-first answer is recorded silently; the day's sweep catches what dates alone change."""
+first answer is recorded silently; the daily run catches what dates alone change."""
 
 import datetime as dt
 
@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from programme.eligibility import watch
-from programme.eligibility.watch import eligibility_watch
+from programme.eligibility.watch import eligibility_watch, eligibility_watch_daily
 from programme.models import EligibilityState, WebhookEndpoint
 from programme.webhooks.events import (
     ELIGIBILITY_CHANGED,
@@ -21,7 +21,6 @@ from programme.webhooks.events import (
 )
 from rehabpath.audit import Actor
 from rehabpath.models import AuditEvent, Delivery
-from rehabpath.reminders import sweep
 from tests import factories
 from tests.concurrency import postgres_only, race
 from tests.pathway_builders import recognised_trainer, stroke
@@ -146,7 +145,7 @@ def test_a_change_is_told_once_to_each_admin_and_subscribed_endpoint(
     assert any("first aid" in reason.lower() for reason in payload["reasons"])
     assert AuditEvent.objects.filter(action="eligibility.changed").count() == 1
 
-    # Computed again (a retried task, the day's sweep): no change, nothing more.
+    # Computed again (a retried task, the daily run): no change, nothing more.
     again = eligibility_watch([trainer.pk])
     assert not again.changes
     assert told().count() == 3 and webhooks().count() == 1
@@ -258,25 +257,25 @@ def test_the_watch_after_a_change_survives_the_broker_being_away(
     with django_capture_on_commit_callbacks(execute=True):
         trainer_suspend(trainer=trainer, actor=Actor.for_user(staff), reason="Complaint")
     trainer.refresh_from_db()
-    assert trainer.status == "suspended"  # the change stands; the day's sweep computes it
+    assert trainer.status == "suspended"  # the change stands; the daily run computes it
 
 
-# --- Once a London day: the sweep ------------------------------------------------------------
+# --- Once a London day ------------------------------------------------------------
 
 
-def test_the_daily_sweep_catches_an_expiry_passing_at_midnight_in_london(area, clinic, admins):
+def test_the_daily_run_catches_an_expiry_passing_at_midnight_in_london(area, clinic, admins):
     trainer = shared(recognised_trainer(area, today=TODAY), clinic)
     insurance = trainer.insurances.get()
     insurance.expires_on = dt.date(2026, 6, 10)
     insurance.save(update_fields=["expires_on"])
     endpoint(clinic, [ELIGIBILITY_CHANGED])
     # 10 June, 23:59 in London (22:59 UTC): still insured; first state, silent.
-    sweep(now=dt.datetime(2026, 6, 10, 22, 59, tzinfo=dt.UTC), only=["eligibility.watch"])
+    eligibility_watch_daily(now=dt.datetime(2026, 6, 10, 22, 59, tzinfo=dt.UTC))
     state = EligibilityState.objects.get(trainer=trainer)
     assert state.status == "eligible" and state.holds_until == dt.date(2026, 6, 10)
     assert not Delivery.objects.exists()
     # 11 June, 00:01 in London (23:01 UTC on the 10th): the cover has lapsed.
-    sweep(now=dt.datetime(2026, 6, 10, 23, 1, tzinfo=dt.UTC), only=["eligibility.watch"])
+    eligibility_watch_daily(now=dt.datetime(2026, 6, 10, 23, 1, tzinfo=dt.UTC))
     state.refresh_from_db()
     assert (state.status, state.version, state.checked_on) == (
         "not_eligible",
@@ -284,17 +283,17 @@ def test_the_daily_sweep_catches_an_expiry_passing_at_midnight_in_london(area, c
         dt.date(2026, 6, 11),
     )
     assert told().count() == len(admins) and webhooks().count() == 1
-    # Later sweeps of the same day compute nobody again.
+    # Later runs of the same day compute nobody again.
     with CaptureQueriesContext(connection) as queries:
-        sweep(now=dt.datetime(2026, 6, 11, 9, 0, tzinfo=dt.UTC), only=["eligibility.watch"])
+        eligibility_watch_daily(now=dt.datetime(2026, 6, 11, 9, 0, tzinfo=dt.UTC))
     assert len(queries) == 1
     assert told().count() == len(admins) and webhooks().count() == 1
 
 
-def test_the_daily_sweep_goes_through_every_shared_trainer_in_batches(area, clinic, admins):
+def test_the_daily_run_goes_through_every_shared_trainer_in_batches(area, clinic, admins):
     trainers = [shared(recognised_trainer(area, today=TODAY), clinic) for _ in range(3)]
-    report = sweep(now=NOW, batch_size=2, only=["eligibility.watch"])
-    assert report.sources[0].batches == 2
+    report = eligibility_watch_daily(now=NOW, batch_size=2)
+    assert report.batches == 2
     assert EligibilityState.objects.filter(checked_on=TODAY).count() == len(trainers)
 
 

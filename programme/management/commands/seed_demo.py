@@ -22,6 +22,7 @@ from programme.demo import (
 from programme.demo_meetings import load_demo_meetings
 from programme.demo_notifications import load_demo_notifications
 from programme.demo_roster import load_demo_roster, share_demo_trainer
+from programme.eligibility.watch import eligibility_watch_daily
 from qualifications.catalogue import load_catalogue
 from rehabpath.models import User
 from rehabpath.reminders import sweep
@@ -102,6 +103,7 @@ class Command(BaseCommand):
         # soon, ...), and every shared trainer's first eligibility state, kept silently: the
         # first change after this is one a clinic hears of.
         sweep()
+        eligibility_watch_daily()
         # Last: every loader above recorded its news in the ledger (rehabpath.notifications).
         load_demo_notifications(users=list(User.objects.filter(is_demo=True)))
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
