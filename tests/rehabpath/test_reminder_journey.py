@@ -30,9 +30,8 @@ def _edit_form(html: str) -> dict[str, str]:
 
 @time_machine.travel(NOW, tick=False)
 def test_moving_insurance_to_30_days_ahead_sends_one_reminder_once(
-    client, trainer_user, staff_user, settings
+    client, trainer_user, staff_user
 ):
-    settings.CELERY_TASK_ALWAYS_EAGER = True  # no worker here: the queued rows send in-process
     insurance = factories.InsuranceFactory(
         trainer=trainer_user.trainer_profile,
         status=VerificationStatus.VERIFIED,
@@ -48,7 +47,8 @@ def test_moving_insurance_to_30_days_ahead_sends_one_reminder_once(
     assert client.post(url, form).status_code == 302
     mail.outbox.clear()
 
-    call_command("send_reminders", stdout=io.StringIO())
+    # --deliver: no worker here, the command sends what is due in its own process.
+    call_command("send_reminders", "--deliver", stdout=io.StringIO())
 
     rows = Delivery.objects.filter(recipient=trainer_user, kind="expiry.insurance")
     assert [(row.milestone, row.status) for row in rows] == [(f"{in_30_days}:30d", "sent")]
@@ -62,7 +62,7 @@ def test_moving_insurance_to_30_days_ahead_sends_one_reminder_once(
         "trainers:insurance_detail", kwargs={"public_id": insurance.public_id}
     )
 
-    call_command("send_reminders", stdout=io.StringIO())
+    call_command("send_reminders", "--deliver", stdout=io.StringIO())
 
     assert rows.count() == 1
     assert len(mail.outbox) == 1
