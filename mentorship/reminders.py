@@ -39,10 +39,8 @@ from rehabpath.notifications import Item
 from rehabpath.reminders import SweepDay, reminder_source
 from trainers.models import TrainerProfile
 from trainers.reminders import (
-    Row,
-    expiry_context,
+    ExpiryNotice,
     expiry_items,
-    expiry_milestone,
     expiry_window,
     keyset_pages,
     path_template,
@@ -70,28 +68,19 @@ def scope_declaration_expiring(day: SweepDay) -> Iterator[list[Item]]:
     )
 
     scope_path = reverse("mentorship:scope")
-
-    def item(row: Row, due_on: dt.date, milestone: int) -> Item:
-        return Item(
-            kind="expiry.scope",
-            subject_key=f"scope:{row['public_id']}",
-            milestone=expiry_milestone(due_on, milestone),
-            recipient_id=row["trainer__user_id"],
-            context=expiry_context(
-                what="your scope of practice declaration",
-                verb="expires",
-                label=f"signed {day_label(row['signed_on'])}",
-                advice=SCOPE_ADVICE,
-                due_on=due_on,
-                today=day.today,
-                milestone=milestone,
-            ),
-            path=scope_path,
-        )
+    notice = ExpiryNotice(
+        kind="expiry.scope",
+        subject="scope",
+        what="your scope of practice declaration",
+        verb="expires",
+        advice=SCOPE_ADVICE,
+        label=lambda row: f"signed {day_label(row['signed_on'])}",
+        path=lambda row: scope_path,
+    )
 
     pages = keyset_pages(rows, date_field="expires_on", batch_size=day.batch_size)
     yield from expiry_items(
-        pages, day=day, milestones=milestones, due=lambda row: row["expires_on"], item=item
+        pages, day=day, milestones=milestones, due=lambda row: row["expires_on"], notice=notice
     )
 
 

@@ -36,10 +36,9 @@ from trainers.models import TrainerProfile, VerificationStatus
 from trainers.reminders import (
     MONTH_END_SLACK,
     REMINDED,
+    ExpiryNotice,
     Row,
-    expiry_context,
     expiry_items,
-    expiry_milestone,
     expiry_window,
     keyset_pages,
     months_before,
@@ -111,23 +110,15 @@ def _expiring(day: SweepDay, *, kind: str, first_aid: bool) -> Iterator[list[Ite
     path = path_template("qualifications:qualification_detail")
     advice = FIRST_AID_ADVICE if first_aid else QUALIFICATION_ADVICE
 
-    def item(row: Row, due_on: dt.date, milestone: int) -> Item:
-        return Item(
-            kind=kind,
-            subject_key=f"qualification:{row['public_id']}",
-            milestone=expiry_milestone(due_on, milestone),
-            recipient_id=row["trainer__user_id"],
-            context=expiry_context(
-                what="your first aid certificate" if first_aid else "your qualification",
-                verb="expires",
-                label=str(types[row["qualification_type_id"]]),
-                advice=advice,
-                due_on=due_on,
-                today=day.today,
-                milestone=milestone,
-            ),
-            path=path(row["public_id"]),
-        )
+    notice = ExpiryNotice(
+        kind=kind,
+        subject="qualification",
+        what="your first aid certificate" if first_aid else "your qualification",
+        verb="expires",
+        advice=advice,
+        label=lambda row: str(types[row["qualification_type_id"]]),
+        path=lambda row: path(row["public_id"]),
+    )
 
     def due(row: Row) -> dt.date | None:
         return qualification_expiry(
@@ -143,7 +134,7 @@ def _expiring(day: SweepDay, *, kind: str, first_aid: bool) -> Iterator[list[Ite
         qualification_type_id__in=list(types), expires_on__gte=first, expires_on__lte=last
     )
     pages = keyset_pages(stated, date_field="expires_on", batch_size=day.batch_size)
-    yield from expiry_items(current(pages), day=day, milestones=milestones, due=due, item=item)
+    yield from expiry_items(current(pages), day=day, milestones=milestones, due=due, notice=notice)
     # Those that expire a type's validity after the award: one range of award dates each.
     by_validity: dict[int, list[int]] = defaultdict(list)
     for pk, months in validity.items():
@@ -157,7 +148,9 @@ def _expiring(day: SweepDay, *, kind: str, first_aid: bool) -> Iterator[list[Ite
             awarded_on__lte=months_before(last, months) + MONTH_END_SLACK,
         )
         pages = keyset_pages(derived, date_field="awarded_on", batch_size=day.batch_size)
-        yield from expiry_items(current(pages), day=day, milestones=milestones, due=due, item=item)
+        yield from expiry_items(
+            current(pages), day=day, milestones=milestones, due=due, notice=notice
+        )
 
 
 @reminder_source("expiry.qualification")

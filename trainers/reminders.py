@@ -23,6 +23,7 @@ What is skipped, and why:
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -78,13 +79,48 @@ def expiry_window(day: SweepDay, milestones: Sequence[int]) -> tuple[dt.date, dt
     return day.today, day.today + dt.timedelta(days=max(milestones))
 
 
+@dataclass(frozen=True)
+class ExpiryNotice:
+    """How one expiry source words its reminder; every source builds its items alike.
+
+    The rows a source reads carry `public_id` and `trainer__user_id`; `label` and `path` read
+    what else the mail names (a policy number, a certificate's type) and the page concerned.
+    """
+
+    kind: str  # "expiry.insurance"
+    subject: str  # the subject key's prefix: "insurance" gives "insurance:<public id>"
+    what: str  # "your insurance"
+    verb: str  # "expires", "is due for a recheck"
+    advice: str  # what to do, one or two sentences
+    label: Callable[[Row], str]
+    path: Callable[[Row], str]
+
+    def item(self, row: Row, *, due_on: dt.date, milestone: int, today: dt.date) -> Item:
+        return Item(
+            kind=self.kind,
+            subject_key=f"{self.subject}:{row['public_id']}",
+            milestone=expiry_milestone(due_on, milestone),
+            recipient_id=row["trainer__user_id"],
+            context=expiry_context(
+                what=self.what,
+                verb=self.verb,
+                label=self.label(row),
+                advice=self.advice,
+                due_on=due_on,
+                today=today,
+                milestone=milestone,
+            ),
+            path=self.path(row),
+        )
+
+
 def expiry_items(
     pages: Iterator[list[Row]],
     *,
     day: SweepDay,
     milestones: Sequence[int],
     due: Callable[[Row], dt.date | None],
-    item: Callable[[Row, dt.date, int], Item],
+    notice: ExpiryNotice,
 ) -> Iterator[list[Item]]:
     """The items of each page: one per record at the milestone its due date reached today.
 
@@ -99,7 +135,7 @@ def expiry_items(
                 continue
             milestone = milestone_for((due_on - day.today).days, milestones)
             if milestone is not None:
-                items.append(item(row, due_on, milestone))
+                items.append(notice.item(row, due_on=due_on, milestone=milestone, today=day.today))
         if items:
             yield items
 
@@ -189,28 +225,19 @@ def insurance_expiring(day: SweepDay) -> Iterator[list[Item]]:
         .values("id", "public_id", "expires_on", "insurer", "policy_number", "trainer__user_id")
     )
     path = path_template("trainers:insurance_detail")
-
-    def item(row: Row, due_on: dt.date, milestone: int) -> Item:
-        return Item(
-            kind="expiry.insurance",
-            subject_key=f"insurance:{row['public_id']}",
-            milestone=expiry_milestone(due_on, milestone),
-            recipient_id=row["trainer__user_id"],
-            context=expiry_context(
-                what="your insurance",
-                verb="expires",
-                label=f"{row['insurer']} {row['policy_number']}",
-                advice=INSURANCE_ADVICE,
-                due_on=due_on,
-                today=day.today,
-                milestone=milestone,
-            ),
-            path=path(row["public_id"]),
-        )
+    notice = ExpiryNotice(
+        kind="expiry.insurance",
+        subject="insurance",
+        what="your insurance",
+        verb="expires",
+        advice=INSURANCE_ADVICE,
+        label=lambda row: f"{row['insurer']} {row['policy_number']}",
+        path=lambda row: path(row["public_id"]),
+    )
 
     pages = keyset_pages(rows, date_field="expires_on", batch_size=day.batch_size)
     yield from expiry_items(
-        pages, day=day, milestones=milestones, due=lambda row: row["expires_on"], item=item
+        pages, day=day, milestones=milestones, due=lambda row: row["expires_on"], notice=notice
     )
 
 
@@ -251,24 +278,17 @@ def dbs_recheck_due(day: SweepDay) -> Iterator[list[Item]]:
     )
     path = path_template("trainers:dbs_detail")
     levels = dict(DBSCheck.Level.choices)
-
-    def item(row: Row, due_on: dt.date, milestone: int) -> Item:
-        return Item(
-            kind="expiry.dbs",
-            subject_key=f"dbs:{row['public_id']}",
-            milestone=expiry_milestone(due_on, milestone),
-            recipient_id=row["trainer__user_id"],
-            context=expiry_context(
-                what="your DBS check",
-                verb="is due for a recheck",
-                label=f"{levels.get(row['level'], row['level'])} DBS {row['certificate_number']}",
-                advice=DBS_ADVICE,
-                due_on=due_on,
-                today=day.today,
-                milestone=milestone,
-            ),
-            path=path(row["public_id"]),
-        )
+    notice = ExpiryNotice(
+        kind="expiry.dbs",
+        subject="dbs",
+        what="your DBS check",
+        verb="is due for a recheck",
+        advice=DBS_ADVICE,
+        label=lambda row: (
+            f"{levels.get(row['level'], row['level'])} DBS {row['certificate_number']}"
+        ),
+        path=lambda row: path(row["public_id"]),
+    )
 
     pages = keyset_pages(rows, date_field="issued_on", batch_size=day.batch_size)
     yield from expiry_items(
@@ -276,7 +296,7 @@ def dbs_recheck_due(day: SweepDay) -> Iterator[list[Item]]:
         day=day,
         milestones=milestones,
         due=lambda row: row["issued_on"] + relativedelta(months=months),
-        item=item,
+        notice=notice,
     )
 
 
