@@ -26,7 +26,6 @@ import platform
 import re
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,7 +37,8 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 
-from pages import Page, pages, url_kwargs  # scripts/bench/pages.py, beside this script
+from common import free_port, machine_facts  # scripts/bench/, beside this script
+from pages import Page, pages, url_kwargs
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin"
@@ -104,12 +104,6 @@ class Result:
 
 class HarnessError(Exception):
     pass
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def say(message: str) -> None:
@@ -401,29 +395,10 @@ def measure(page: Page, url: str, session: str | None, config: Config) -> Result
 
 # --- the report ----------------------------------------------------------------------------
 def machine() -> dict[str, str]:
-    cpu = "unknown"
-    ram = "unknown"
-    try:
-        info = Path("/proc/cpuinfo").read_text()
-        found = re.search(r"^model name\s*:\s*(.+)$", info, re.MULTILINE)
-        cpu = found.group(1).strip() if found else platform.processor() or "unknown"
-        mem = re.search(r"^MemTotal:\s*(\d+) kB", Path("/proc/meminfo").read_text(), re.M)
-        ram = f"{int(mem.group(1)) / 1024 / 1024:.1f} GiB" if mem else "unknown"
-    except OSError:
-        pass
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        postgres = str(cursor.fetchone()[0])
     wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True, check=False)
     return {
-        "CPUs (nproc)": str(os.cpu_count()),
-        "CPU model": cpu,
-        "RAM": ram,
+        **machine_facts(),
         "OS": platform.platform(),
-        "Python": platform.python_version(),
-        "PostgreSQL": postgres,
         "wrk": (wrk.stdout or wrk.stderr).split("\n")[0].split(" [")[0],
     }
 

@@ -32,10 +32,7 @@ import datetime as dt
 import json
 import logging
 import os
-import platform
-import re
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -45,6 +42,8 @@ import time
 import urllib.parse
 from pathlib import Path
 from typing import Any
+
+from common import free_port, machine_facts  # scripts/bench/, beside this script
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin"
@@ -82,12 +81,6 @@ def database_url(env: dict[str, str] | os._Environ[str]) -> str:
 def renamed(url: str, suffix: str) -> str:
     parts = urllib.parse.urlsplit(url)
     return urllib.parse.urlunsplit(parts._replace(path=parts.path + suffix))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def django_env(db_url: str, redis_url: str) -> dict[str, str]:
@@ -389,26 +382,8 @@ def measure(trainers: int, regenerate: bool, send: bool) -> dict[str, Any]:
 
 
 def machine() -> dict[str, str]:
-    from django.db import connection
-
-    cpu = ram = "unknown"
-    try:
-        info = Path("/proc/cpuinfo").read_text()
-        found = re.search(r"^model name\s*:\s*(.+)$", info, re.MULTILINE)
-        cpu = found.group(1).strip() if found else platform.processor() or "unknown"
-        mem = re.search(r"^MemTotal:\s*(\d+) kB", Path("/proc/meminfo").read_text(), re.M)
-        ram = f"{int(mem.group(1)) / 1024 / 1024:.1f} GiB" if mem else "unknown"
-    except OSError:
-        pass
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        postgres = str(cursor.fetchone()[0])
     return {
-        "CPUs (nproc)": str(os.cpu_count()),
-        "CPU model": cpu,
-        "RAM": ram,
-        "Python": platform.python_version(),
-        "PostgreSQL": postgres,
+        **machine_facts(),
         "load average": ", ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
 
