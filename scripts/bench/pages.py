@@ -78,6 +78,22 @@ def pages(today: dt.date) -> list[Page]:
             path="/api/v1/trainers",
             token=True,
         ),
+        # Issue 9: the notification list and the e-mail choices (every signed-in page also
+        # reads the header's unread count), and the bench clinic's webhook endpoints.
+        Page("notifications", "notifications", persona="trainer", optional=True),
+        Page(
+            "notification preferences",
+            "notification_preferences",
+            persona="trainer",
+            optional=True,
+        ),
+        Page(
+            "clinic webhooks",
+            "programme:webhooks",
+            persona="clinic",
+            optional=True,
+            kwargs="clinic",
+        ),
     ]
 
 
