@@ -13,8 +13,12 @@
 - `EligibilityState`: the last eligibility answer seen for each trainer who shares, per area
   (programme.eligibility.watch): what a change is measured against, and the roster's changes
   of the week in a clinic admin's digest.
+- `Certificate`: a competency certificate (programme.certificates): what it says, as printed
+  and signed at issue, its place in the published status list, and how it ended (revoked,
+  replaced) if it did.
 """
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -22,6 +26,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from mentorship.models import ScopeDeclaration
 from qualifications.models import ConditionArea
 from rehabpath.models import Delivery
 from trainers.models import Clinic, TrainerProfile
@@ -284,3 +289,110 @@ class EligibilityState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.trainer_id} in {self.condition_area_id}: {self.status} (v{self.version})"
+
+
+class CertificateStatus(models.TextChoices):
+    """What a verifier reads about a certificate (programme.models.Certificate.status_on)."""
+
+    VALID = "valid", "Valid"
+    EXPIRED = "expired", "Expired"
+    REVOKED = "revoked", "Revoked"
+    REPLACED = "replaced", "Replaced"
+
+
+class Certificate(models.Model):
+    """A competency certificate for one trainer and one condition area.
+
+    What it says is kept as it was printed and signed at issue (names, dates, the scope), so
+    that the page, the PDF and the signed credential agree however the records change later.
+    A revocation is permanent: a revoked certificate never becomes valid again; a trainer who
+    is recognised again gets a new certificate (a new code), which `replaced_by` points to.
+    The signed Open Badges 3.0 credential (`credential`) is made in the issuing transaction,
+    the PDF (`pdf`) by a Celery task after commit.
+    """
+
+    class Revocation(models.TextChoices):
+        REVOKED = "revoked", "Revoked by programme staff"
+        SUSPENDED = "suspended", "Revoked because the trainer was suspended"
+        REPLACED = "replaced", "Replaced by a new certificate"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # programme.certificates.codes: 140 random bits, canonical grouped form.
+    code = models.CharField(max_length=34, unique=True, editable=False)
+    trainer = models.ForeignKey(
+        TrainerProfile, on_delete=models.PROTECT, related_name="certificates"
+    )
+    condition_area = models.ForeignKey(ConditionArea, on_delete=models.PROTECT, related_name="+")
+    scope_declaration = models.ForeignKey(
+        ScopeDeclaration, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # As printed and signed.
+    trainer_name = models.CharField(max_length=150)
+    area_name = models.CharField(max_length=100)
+    scope_title = models.CharField(max_length=200)
+    scope_version = models.PositiveIntegerField()
+    issuer_name = models.CharField(max_length=200, help_text="The issuing programme.")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_by_name = models.CharField(max_length=150)
+    issued_at = models.DateTimeField(default=timezone.now)
+    issued_on = models.DateField()
+    expires_on = models.DateField(help_text="The last day it is valid.")
+    # Its entry in the published Bitstring Status List (programme.certificates.statuslist):
+    # list number and a random index in it.
+    status_list = models.PositiveSmallIntegerField(default=1)
+    status_index = models.PositiveIntegerField()
+    credential = models.JSONField(help_text="The signed OpenBadgeCredential, as issued.")
+    pdf = models.FileField(upload_to="certificates/%Y/", blank=True)
+    pdf_rendered_at = models.DateTimeField(null=True, blank=True)
+    # How it ended, if it did.
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revocation = models.CharField(max_length=16, choices=Revocation.choices, blank=True)
+    revocation_reason = models.TextField(blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    replaced_by = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaces"
+    )
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__gte=models.F("issued_on")),
+                name="certificate_expires_after_issue",
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True, revocation="", revocation_reason="")
+                | (Q(revoked_at__isnull=False) & ~Q(revocation="") & ~Q(revocation_reason="")),
+                name="certificate_revocation_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["status_list", "status_index"], name="one_certificate_per_status_entry"
+            ),
+        ]
+        indexes = [
+            # A trainer's certificates (their page, staff's trainer page, issuing's checks).
+            models.Index(fields=["trainer", "condition_area"], name="certificate_trainer_area"),
+            # The status list: the revoked entries of one list.
+            models.Index(
+                fields=["status_list", "status_index"],
+                condition=Q(revoked_at__isnull=False),
+                name="certificate_revoked_entries",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area_name} certificate of {self.trainer_name} ({self.code})"
+
+    def status_on(self, day: dt.date) -> CertificateStatus:
+        """Revoked and replaced are permanent; otherwise valid through `expires_on`."""
+        if self.revoked_at is not None:
+            if self.revocation == self.Revocation.REPLACED:
+                return CertificateStatus.REPLACED
+            return CertificateStatus.REVOKED
+        if day > self.expires_on:
+            return CertificateStatus.EXPIRED
+        return CertificateStatus.VALID

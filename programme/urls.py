@@ -1,6 +1,7 @@
 from django.urls import URLPattern, path
 
 from programme.api import urls as api_urls
+from programme.certificates import urls as certificates_urls
 from programme.clinics import urls as clinics_urls
 from programme.compliance import urls as compliance_urls
 from programme.directory import urls as directory_urls
@@ -32,3 +33,6 @@ urlpatterns += eligibility_urls.urlpatterns
 urlpatterns += compliance_urls.urlpatterns
 urlpatterns += api_urls.urlpatterns
 urlpatterns += webhooks_urls.urlpatterns
+
+# Competency certificates: issuing and revoking (staff), the trainer's own, public verification.
+urlpatterns += certificates_urls.urlpatterns

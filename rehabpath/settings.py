@@ -452,3 +452,21 @@ DBS_RECHECK_MONTHS = env.int("DBS_RECHECK_MONTHS", default=36)
 # --- The clinics' API (/api/v1/) ------------------------------------------------------------
 # Requests one API token may make a minute (counted in the cache, across web processes).
 API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=120)
+
+# --- Competency certificates (programme.certificates) ------------------------------------
+# A certificate's validity: at most this many months, never beyond the scope declaration.
+CERTIFICATE_MAX_MONTHS = env.int("CERTIFICATE_MAX_MONTHS", default=36)
+# The Ed25519 key that signs the Open Badges 3.0 credentials and the status list, as a
+# multibase private key (Multikey, `z3u2...`; `manage.py credential_key` makes one). Its public
+# half is published at /.well-known/did.json. Development generates one into var/ on first
+# use; production has no default: the settings refuse to load without it.
+if DEBUG:
+    CREDENTIAL_SIGNING_KEY = env.str("CREDENTIAL_SIGNING_KEY", default="")
+else:
+    CREDENTIAL_SIGNING_KEY = env.str("CREDENTIAL_SIGNING_KEY")
+CREDENTIAL_DEV_KEY_FILE = VAR_DIR / "credential-signing-key"
+# Entries in one Bitstring Status List: the spec's minimum (16 KiB), so that a certificate's
+# random index says nothing about how many certificates there are.
+STATUS_LIST_SIZE = 131_072
+# Look-ups of /verify/ pages one client (IP address) may make a minute.
+VERIFY_RATE_LIMIT_PER_MINUTE = env.int("VERIFY_RATE_LIMIT_PER_MINUTE", default=60)

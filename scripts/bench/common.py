@@ -8,6 +8,17 @@ import socket
 from pathlib import Path
 
 
+def signing_key() -> str:
+    """A fresh Ed25519 credential signing key (multibase), as production's settings require."""
+    import base58
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+
+    key = Ed25519PrivateKey.generate()
+    raw = key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    return "z" + base58.b58encode(b"\x80\x26" + raw).decode()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -37,7 +37,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 
-from common import free_port, machine_facts  # scripts/bench/, beside this script
+from common import free_port, machine_facts, signing_key  # scripts/bench/, beside this script
 from pages import Page, pages, url_kwargs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -117,6 +117,7 @@ def server_env(config: Config) -> dict[str, str]:
         "DEBUG": "false",
         "DEMO_MODE": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
+        "CREDENTIAL_SIGNING_KEY": signing_key(),
         "ALLOWED_HOSTS": "127.0.0.1,testserver",
         "MAIL_URL": "console://",
         "DATABASE_URL": config.database_url,

@@ -43,7 +43,7 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
-from common import free_port, machine_facts  # scripts/bench/, beside this script
+from common import free_port, machine_facts, signing_key  # scripts/bench/, beside this script
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin"
@@ -89,6 +89,7 @@ def django_env(db_url: str, redis_url: str) -> dict[str, str]:
         "DEBUG": "false",
         "DEMO_MODE": "false",
         "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
+        "CREDENTIAL_SIGNING_KEY": signing_key(),
         "ALLOWED_HOSTS": "127.0.0.1,testserver",
         "MAIL_URL": "console://",
         "DATABASE_URL": db_url,
