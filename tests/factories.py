@@ -23,6 +23,8 @@ from qualifications.models import (
     QualificationType,
     TrainerQualification,
 )
+from programme.certificates.codes import new_code
+from programme.models import Certificate
 from rehabpath.models import User
 from trainers.models import (
     Clinic,
@@ -323,3 +325,28 @@ def invitation_with_token(**fields: Any) -> tuple[ClinicInvitation, str]:
         public_id=public_id, token_sha256=token_sha256(token), **fields
     )
     return invitation, token
+
+
+class CertificateFactory(factory.django.DjangoModelFactory[Certificate]):
+    """A certificate row as issuing leaves it, without the checks or the PDF: for the tests of
+    what reads certificates. `credential` is signed for the row (programme.certificates
+    .credential) once it is saved; tests of issuing itself use certificate_issue."""
+
+    class Meta:
+        model = Certificate
+
+    code = factory.LazyFunction(new_code)
+    trainer = factory.SubFactory(TrainerProfileFactory)
+    condition_area = factory.SubFactory(ConditionAreaFactory)
+    trainer_name = factory.LazyAttribute(lambda o: o.trainer.user.name or o.trainer.user.email)
+    area_name = factory.LazyAttribute(lambda o: o.condition_area.name)
+    scope_title = "Scope of practice in neurological rehabilitation"
+    scope_version = 1
+    issuer_name = "RehabPath"
+    issued_by_name = "Sam Staff"
+    issued_at = factory.LazyFunction(timezone.now)
+    issued_on = factory.LazyFunction(timezone.localdate)
+    expires_on = factory.LazyAttribute(lambda o: o.issued_on + dt.timedelta(days=3 * 365))
+    # Spread over the list like the random indexes issuing allocates.
+    status_index = factory.Sequence(lambda n: (n * 7919 + 13) % 131_072)
+    credential = factory.LazyFunction(dict)
