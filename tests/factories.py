@@ -15,6 +15,8 @@ from mentorship.models import (
     SupervisionMeeting,
 )
 from mentorship.models import SupervisedSession as _SupervisedSession
+from programme.certificates.codes import new_code
+from programme.models import Certificate
 from qualifications.models import (
     AwardingBody,
     ConditionArea,
@@ -23,8 +25,6 @@ from qualifications.models import (
     QualificationType,
     TrainerQualification,
 )
-from programme.certificates.codes import new_code
-from programme.models import Certificate
 from rehabpath.models import User
 from trainers.models import (
     Clinic,
