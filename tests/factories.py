@@ -16,6 +16,7 @@ from mentorship.models import (
 )
 from mentorship.models import SupervisedSession as _SupervisedSession
 from programme.certificates.codes import new_code
+from programme.certificates.credential import credential_for
 from programme.models import Certificate
 from qualifications.models import (
     AwardingBody,
@@ -334,6 +335,7 @@ class CertificateFactory(factory.django.DjangoModelFactory[Certificate]):
 
     class Meta:
         model = Certificate
+        skip_postgeneration_save = True
 
     code = factory.LazyFunction(new_code)
     trainer = factory.SubFactory(TrainerProfileFactory)
@@ -350,3 +352,10 @@ class CertificateFactory(factory.django.DjangoModelFactory[Certificate]):
     # Spread over the list like the random indexes issuing allocates.
     status_index = factory.Sequence(lambda n: (n * 7919 + 13) % 131_072)
     credential = factory.LazyFunction(dict)
+
+    @factory.post_generation
+    def signed(obj, create, extracted, **kwargs):
+        """Sign the row as issuing does (one UPDATE); `signed=False` leaves it unsigned."""
+        if create and extracted is not False:
+            obj.credential = credential_for(obj)
+            obj.save(update_fields=["credential"])

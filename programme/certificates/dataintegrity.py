@@ -31,6 +31,10 @@ PINNED_CONTEXTS: dict[str, tuple[Path, str]] = {
         CONTEXTS_DIR / "credentials-v2.jsonld",
         "59955ced6697d61e03f2b2556febe5308ab16842846f5b586d7f1f7adec92734",
     ),
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json": (
+        CONTEXTS_DIR / "ob-v3p0-context-3.0.3.json",
+        "ef2fa9c7846dce233cc166b43639027278be4ee44f00bb1d45c75de2dd0cd761",
+    ),
 }
 
 CRYPTOSUITE = "eddsa-rdfc-2022"
@@ -115,6 +119,9 @@ def verify_proof(
 ) -> None:
     """Raise ProofError unless `document` carries a valid eddsa-rdfc-2022 proof by the key."""
     proof = document.get("proof")
+    # A proof set of one (Open Badges 3.0's schema wants `proof` as an array) is that proof.
+    if isinstance(proof, list) and len(proof) == 1:
+        proof = proof[0]
     if not isinstance(proof, Mapping):
         raise ProofError("the document has no proof")
     if proof.get("type") != "DataIntegrityProof" or proof.get("cryptosuite") != CRYPTOSUITE:

@@ -7,9 +7,11 @@ from django.urls import reverse
 
 def verification_url(code: str) -> str:
     """The public page of the certificate with this (canonical) code: the QR code's target."""
-    return settings.SITE_URL + reverse("programme:certificate_verify", args=[code])
+    site: str = settings.SITE_URL
+    return site + reverse("programme:certificate_verify", args=[code])
 
 
 def credential_url(code: str) -> str:
     """The signed Open Badges 3.0 credential of the certificate with this code."""
-    return settings.SITE_URL + reverse("programme:certificate_credential", args=[code])
+    site: str = settings.SITE_URL
+    return site + reverse("programme:certificate_credential", args=[code])
