@@ -7,7 +7,7 @@ trainer_views. `<str:code>` takes the code in any form people type; the views no
 
 from django.urls import URLPattern, path
 
-from programme.certificates import credential_views
+from programme.certificates import credential_views, public_views
 
 urlpatterns: list[URLPattern] = []
 
@@ -28,6 +28,10 @@ urlpatterns += [
 ]
 
 # --- Public verification: the form and the page (public_views) -----------------------------
+urlpatterns += [
+    path("verify/", public_views.certificate_verify_form, name="certificate_verify_form"),
+    path("verify/<str:code>/", public_views.certificate_verify, name="certificate_verify"),
+]
 
 # --- Programme staff: issue, list, revoke, re-issue (staff_views) --------------------------
 
