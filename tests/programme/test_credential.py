@@ -12,6 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import time_machine
+from pyld import jsonld
 
 from programme.certificates import credential, dataintegrity, keys, links, statuslist
 from programme.certificates.credential import credential_bytes, credential_for, identity_hash
@@ -201,3 +202,18 @@ def test_signing_a_credential_takes_a_bounded_time():
 
     # A shared two-core machine; issuing 1,000 certificates must stay a matter of minutes.
     assert elapsed < 1.0
+
+
+@pytest.mark.django_db
+def test_every_term_is_defined_by_the_pinned_contexts():
+    # VC 2.0's @vocab would silently map an undefined term to "issuer-dependent#": a verifier
+    # may refuse such terms, and a misspelt one would be signed without meaning anything.
+    certificate = CertificateFactory()
+    statuslist_document = statuslist.status_list_credential(1)
+    options = {"algorithm": "URDNA2015", "format": "application/n-quads"}
+
+    for document in (certificate.credential, statuslist_document):
+        nquads = jsonld.normalize(
+            copy.deepcopy(document), {**options, "documentLoader": credential.LOADER}
+        )
+        assert "issuer-dependent" not in nquads
