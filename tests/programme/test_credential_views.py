@@ -103,3 +103,30 @@ def test_did_document_is_public_json_with_the_issuers_key(client):
     assert response["Access-Control-Allow-Origin"] == "*"
     assert "public" in response["Cache-Control"]
     assert response.json() == keys.did_document()
+
+
+@pytest.mark.django_db
+def test_the_published_did_document_verifies_the_published_credential(client):
+    certificate = CertificateFactory()
+    did = client.get("/.well-known/did.json").json()
+    document = client.get(_credential_url(certificate.code)).json()
+
+    assert verify_credential(document, did_document=did).valid
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("revoked", [1, 25])
+def test_changed_status_list_costs_two_queries_whatever_its_size(
+    client, django_assert_num_queries, revoked
+):
+    certificates = CertificateFactory.create_batch(revoked, signed=False)
+    Certificate.objects.filter(pk__in=[c.pk for c in certificates]).update(
+        revoked_at=timezone.now(), revocation="revoked", revocation_reason="A reason"
+    )
+    url = reverse("programme:certificate_status_list", args=[1])
+
+    with django_assert_num_queries(2):
+        response = client.get(url)
+
+    bits = statuslist.decode(response.json()["credentialSubject"]["encodedList"])
+    assert sum(bin(byte).count("1") for byte in bits) == revoked
