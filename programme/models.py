@@ -376,6 +376,13 @@ class Certificate(models.Model):
         indexes = [
             # A trainer's certificates (their page, staff's trainer page, issuing's checks).
             models.Index(fields=["trainer", "condition_area"], name="certificate_trainer_area"),
+            # The expiry reminders and the certificate.expired webhook: current certificates
+            # by expiry date (a range scan each daily sweep).
+            models.Index(
+                fields=["expires_on", "id"],
+                condition=Q(revoked_at__isnull=True),
+                name="certificate_current_expiry",
+            ),
             # The status list: the revoked entries of one list.
             models.Index(
                 fields=["status_list", "status_index"],
