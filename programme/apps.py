@@ -14,6 +14,7 @@ class ProgrammeConfig(AppConfig):
         _register_audit_actions()
         _register_pathway()
         _register_api_audit_actions()
+        _register_certificate_audit_actions()
 
 
 def _register_pathway() -> None:
@@ -56,3 +57,21 @@ def _register_api_audit_actions() -> None:
 
     register_audit_action("api_token.create", "Clinic API token created", target=ApiToken)
     register_audit_action("api_token.revoke", "Clinic API token revoked", target=ApiToken)
+
+
+def _register_certificate_audit_actions() -> None:
+    from programme.models import Certificate
+    from rehabpath.audit import register_audit_action
+
+    for code, label in (
+        ("certificate.issue", "Certificate issued"),
+        ("certificate.revoke", "Certificate revoked"),
+        ("certificate.reissue", "Certificate re-issued (replaced by a new one)"),
+        ("certificate.suspend_revoke", "Certificate revoked: the trainer was suspended"),
+        ("certificate.reinstate_issue", "Certificate issued again: the trainer was reinstated"),
+        (
+            "certificate.reinstate_skip",
+            "No certificate on reinstatement: no longer recognised",
+        ),
+    ):
+        register_audit_action(code, label, target=Certificate)

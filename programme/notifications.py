@@ -22,7 +22,11 @@ for _event in (*EVENT_TYPES, TEST_EVENT):
     )
 
 # Eligibility watch (the kind "eligibility.changed", its tasks after a change and once a day,
-# the subscribers of the trainers' events) and the weekly digest (its kind, the source
-# "digest.weekly", its send-time context builder).
+# the subscribers of the trainers' events), the weekly digest (its kind, the source
+# "digest.weekly", its send-time context builder), and competency certificates
+# ("certificate.issued" and "certificate.revocation" to the trainer; the services subscribe to
+# "trainer.suspended" and "trainer.reinstated").
 from programme import digest as _digest  # noqa: E402, F401
+from programme.certificates import notifications as _certificates  # noqa: E402, F401
+from programme.certificates import services as _certificate_services  # noqa: E402, F401
 from programme.eligibility import watch as _eligibility_watch  # noqa: E402, F401

@@ -40,6 +40,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Sessions", "mentorship:sessions", frozenset({Role.TRAINER})),
     NavItem("Scope of practice", "mentorship:scope", frozenset({Role.TRAINER})),
     NavItem("Sharing", "programme:sharing", frozenset({Role.TRAINER})),
+    NavItem("Certificates", "programme:my_certificates", frozenset({Role.TRAINER})),
     # The mentor's workspace: the queue, and each mentee's page under /mentor/.
     NavItem(
         "Sign-off queue", "mentorship:queue", frozenset({Role.MENTOR}), also_under=("/mentor/",)
@@ -72,6 +73,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Mentoring", "mentorship:mentoring", frozenset({Role.STAFF})),
     NavItem("Clinics", "programme:clinics", frozenset({Role.STAFF})),
     NavItem("Compliance", "programme:compliance", frozenset({Role.STAFF})),
+    NavItem("Certificates", "programme:staff_certificates", frozenset({Role.STAFF})),
     NavItem("Scope", "mentorship:scope_statements", frozenset({Role.STAFF})),
     NavItem("Pathway rules", "programme:pathway_rules", frozenset({Role.STAFF})),
     NavItem("Audit log", "audit_log", frozenset({Role.STAFF})),

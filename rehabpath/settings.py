@@ -427,6 +427,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "programme.tasks.refresh_compliance_snapshot",
         "schedule": 15 * 60,
     },
+    # Certificates whose PDF task was lost (the broker away at issue) rendered after all.
+    "certificate-render-pending": {
+        "task": "programme.certificates.tasks.certificate_render_pending",
+        "schedule": 10 * 60,
+        "options": {"expires": 10 * 60},
+    },
 }
 
 # --- Logging ------------------------------------------------------------------------------

@@ -462,6 +462,8 @@ def _trainer_status_change(
         publish(
             "trainer.suspended" if to == TrainerProfile.Status.SUSPENDED else "trainer.reinstated",
             trainer_id=locked.pk,
+            # Who acted, for what follows (the certificates revoked or issued again).
+            actor_id=actor.user.pk if actor.user is not None else None,
         )
         publish_on_commit("trainer.changed", trainer_ids=[locked.pk])
     for name in ("status", "status_reason", "status_changed_at"):

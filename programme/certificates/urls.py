@@ -7,7 +7,7 @@ trainer_views. `<str:code>` takes the code in any form people type; the views no
 
 from django.urls import URLPattern, path
 
-from programme.certificates import credential_views, public_views
+from programme.certificates import credential_views, public_views, staff_views, trainer_views
 
 urlpatterns: list[URLPattern] = []
 
@@ -34,5 +34,36 @@ urlpatterns += [
 ]
 
 # --- Programme staff: issue, list, revoke, re-issue (staff_views) --------------------------
+urlpatterns += [
+    path("staff/certificates/", staff_views.staff_certificates, name="staff_certificates"),
+    path(
+        "staff/certificates/<uuid:public_id>/",
+        staff_views.staff_certificate_detail,
+        name="staff_certificate_detail",
+    ),
+    path(
+        "staff/certificates/<uuid:public_id>/revoke/",
+        staff_views.certificate_revoke_view,
+        name="certificate_revoke",
+    ),
+    path(
+        "staff/certificates/<uuid:public_id>/reissue/",
+        staff_views.certificate_reissue_view,
+        name="certificate_reissue",
+    ),
+    path(
+        "staff/trainers/<uuid:public_id>/certificates/issue/",
+        staff_views.certificate_issue_view,
+        name="certificate_issue",
+    ),
+]
 
 # --- Trainers: their certificates and the PDFs (trainer_views) ------------------------------
+urlpatterns += [
+    path("certificates/", trainer_views.my_certificates, name="my_certificates"),
+    path(
+        "certificates/<uuid:public_id>/certificate.pdf",
+        trainer_views.certificate_pdf,
+        name="certificate_pdf",
+    ),
+]

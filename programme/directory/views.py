@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from mentorship.selectors_scope import labelled_history
 from mentorship.selectors_sessions import recent_sessions_for_staff
+from programme.certificates.selectors import trainer_certificates
 from programme.directory import selectors
 from programme.directory.forms import DirectorySearchForm, StatusChangeForm
 from qualifications.selectors import cpd_summary_for
@@ -86,6 +87,7 @@ def trainer_detail(
             "scope_history": labelled_history(profile),
             "session_lines": session_lines,
             "session_count": session_count,
+            "certs": trainer_certificates(profile),
         },
     )
 

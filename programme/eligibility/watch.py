@@ -415,12 +415,12 @@ def _status_webhook(event: str, trainer_id: int) -> None:
 
 
 @subscribe("trainer.suspended")
-def _on_suspended(*, trainer_id: int) -> None:
+def _on_suspended(*, trainer_id: int, actor_id: int | None = None) -> None:
     _status_webhook(TRAINER_SUSPENDED, trainer_id)
 
 
 @subscribe("trainer.reinstated")
-def _on_reinstated(*, trainer_id: int) -> None:
+def _on_reinstated(*, trainer_id: int, actor_id: int | None = None) -> None:
     _status_webhook(TRAINER_REINSTATED, trainer_id)
 
 

@@ -39,13 +39,11 @@ EVENT_TYPES: tuple[EventType, ...] = (
         CERTIFICATE_REVOKED,
         "Certificate revoked",
         "A trainer's certificate was revoked.",
-        emitted=False,
     ),
     EventType(
         CERTIFICATE_REPLACED,
         "Certificate replaced",
         "A trainer's certificate was replaced by a new one.",
-        emitted=False,
     ),
     EventType(
         CERTIFICATE_EXPIRED,

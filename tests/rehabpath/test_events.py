@@ -243,14 +243,14 @@ def test_suspension_and_reinstatement_publish_for_the_clinics_and_mail_the_train
     with django_capture_on_commit_callbacks(execute=True):
         trainer_suspend(trainer=trainer, actor=Actor.for_user(staff), reason="Complaint")
     assert seen == [
-        ("trainer.suspended", {"trainer_id": trainer.pk}),
+        ("trainer.suspended", {"trainer_id": trainer.pk, "actor_id": staff.pk}),
         ("trainer.changed", {"trainer_ids": [trainer.pk]}),
     ]
     seen.clear()
     with time_machine.travel(NOW + dt.timedelta(days=1), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
             trainer_reinstate(trainer=trainer, actor=Actor.for_user(staff), reason="Resolved")
-    assert seen[0] == ("trainer.reinstated", {"trainer_id": trainer.pk})
+    assert seen[0] == ("trainer.reinstated", {"trainer_id": trainer.pk, "actor_id": staff.pk})
     rows = Delivery.objects.filter(kind="trainer.status").order_by("created_at")
     assert [title(r) for r in rows] == ["Your account is suspended", "Your account is active again"]
     assert all(r.path == reverse("home") for r in rows)
