@@ -189,3 +189,20 @@ def test_seed_demo_gives_the_demo_clinic_a_roster_in_each_state_for_stroke(db, s
     assert not any(u.has_usable_password() or u.is_demo for u in extra)
     # The demo clinic's other half is untouched: the other clinic has no roster.
     assert not ClinicShare.objects.exclude(clinic=clinic).exists()
+
+
+def test_seed_demo_certifies_one_recognised_trainer_and_leaves_one_for_staff(db, settings):
+    from programme.certificates.issuing import issue_check
+    from programme.models import Certificate
+
+    settings.DEBUG = True
+    _seed()
+    _seed()
+
+    stroke = ConditionArea.objects.get(slug="stroke")
+    certificate = Certificate.objects.get()
+    assert certificate.trainer.user.email == "priya.shah@example.com"
+    assert certificate.condition_area == stroke
+    assert certificate.issued_by.email == "staff@example.com"
+    sam = TrainerProfile.objects.get(user__email="sam.taylor@example.com")
+    assert issue_check(sam, stroke, on=certificate.issued_on).can_issue

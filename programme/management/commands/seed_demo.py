@@ -19,6 +19,7 @@ from programme.demo import (
     load_demo_scope,
     load_demo_sessions,
 )
+from programme.demo_certificates import load_demo_certificates
 from programme.demo_meetings import load_demo_meetings
 from programme.demo_notifications import load_demo_notifications
 from programme.demo_roster import load_demo_roster, share_demo_trainer
@@ -99,6 +100,8 @@ class Command(BaseCommand):
         # (no logins) in each eligibility state for stroke.
         share_demo_trainer(trainer=User.objects.get(email="trainer@example.com"), clinic=clinics[0])
         load_demo_roster(clinic=clinics[0], staff=User.objects.get(email="staff@example.com"))
+        # A certificate for one recognised roster trainer; another is left for staff to issue.
+        load_demo_certificates(staff=User.objects.get(email="staff@example.com"))
         # Today's reminders, as beat's sweep would record them (a first aid certificate due
         # soon, ...), and every shared trainer's first eligibility state, kept silently: the
         # first change after this is one a clinic hears of.
