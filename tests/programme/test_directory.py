@@ -290,8 +290,10 @@ def test_trainer_page_query_count_does_not_grow(
 # and the qualifications' prerequisites; the ids of CPD activities, gap explanations and
 # exports; the history page; the CPD summary (policy, activities, their areas, the areas); the
 # scope declarations (their areas are one more query when there are any); the latest
-# supervised sessions (with the sign-off delay).
-QUERIES_TRAINER_PAGE = 19
+# supervised sessions (with the sign-off delay); the certificates section: the trainer's
+# certificates, and whether one may be issued in each area (the pathway's 14 queries, the
+# valid certificates, the valid scope declarations with their areas).
+QUERIES_TRAINER_PAGE = 36
 
 
 def test_an_unknown_trainer_is_404(client_for, staff_user):

@@ -117,7 +117,8 @@ def test_outside_tests_loopback_and_http_are_refused_on_the_form(admin, clinic, 
 
 def test_certificate_events_can_be_chosen_and_say_when_they_start(admin, clinic):
     text = admin.get(_list_url(clinic)).text
-    assert "Certificate revoked (sent once certificates arrive)" in text
+    assert "Certificate revoked (sent" not in text  # revocation is emitted
+    assert "Certificate revoked" in text
     assert "Eligibility changed" in text
 
 
