@@ -200,3 +200,20 @@ def test_an_expired_certificate_is_not_issued_again(staff):
     with _at(2):
         trainer_reinstate(trainer=trainer, actor=Actor.for_user(staff), reason="Resolved")
     assert Certificate.objects.count() == 1
+
+
+def test_after_reinstatement_the_old_codes_page_points_to_the_new_certificate(client, staff):
+    with _at(0):
+        trainer = recognised_trainer(today=TODAY)
+        old = certificate_issue(
+            trainer=trainer, condition_area=stroke(), actor=Actor.for_user(staff)
+        )
+    with _at(1):
+        trainer_suspend(trainer=trainer, actor=Actor.for_user(staff), reason="Complaint")
+    with _at(2):
+        trainer_reinstate(trainer=trainer, actor=Actor.for_user(staff), reason="Resolved")
+        old.refresh_from_db()
+        page = client.get(reverse("programme:certificate_verify", args=[old.code]))
+    html = page.content.decode()
+    assert "Revoked on" in html
+    assert old.replaced_by.code in html
