@@ -51,9 +51,16 @@ from mentorship.models import (
     SupervisedSession,
 )
 from programme.bulk import Copier
+from programme.generate_certificates import write_certificates
 from programme.generate_clinics import Clinics
 from programme.generate_mentoring import MENTORS_PER_TRAINER, SESSIONS_PER_TRAINER, Mentoring
-from programme.models import ApiToken, ComplianceSnapshot, EligibilityAnswer, EligibilityCheck
+from programme.models import (
+    ApiToken,
+    Certificate,
+    ComplianceSnapshot,
+    EligibilityAnswer,
+    EligibilityCheck,
+)
 from qualifications.catalogue import load_catalogue
 from qualifications.models import (
     AwardingBody,
@@ -190,6 +197,7 @@ def generated_tables() -> list[str]:
     return [
         model._meta.db_table
         for model in (
+            Certificate,
             AuditEvent,
             ComplianceSnapshot,
             EligibilityAnswer,
@@ -295,6 +303,7 @@ class Generator:
         r.timed("clinic rosters", self.clinic_shares)
         r.timed("bench clinic's API token", self.api_token)
         r.timed("scope statement and declarations", self.scope)
+        r.timed("certificates", self.certificates)
         r.timed("planning records", self.plan_records)
         r.timed("qualifications, insurance, DBS", self.verifiable_records)
         r.timed("CPD activities", self.cpd_activities)
@@ -459,6 +468,10 @@ class Generator:
             profile_ids=self.profile_ids,
             supervised_areas=supervised,
         )
+
+    def certificates(self) -> int:
+        staff = User.objects.filter(pk=self.staff_ids[0]).values_list("name", flat=True).first()
+        return write_certificates(rng=self.rng, staff_id=self.staff_ids[0], staff_name=staff or "")
 
     def _record_columns(self) -> list[str]:
         return [

@@ -106,3 +106,25 @@ class DegradingRedisCache(RedisCache):
             type(self)._down_until = time.monotonic() + RETRY_AFTER
             logger.warning("cache unavailable (%s): incr answers as a miss", exc)
             raise ValueError(f"Key {key!r} not found (cache unavailable)") from exc
+
+    def count_and_get(self, counter: Any, timeout: int, key: Any) -> tuple[int | None, Any]:
+        """Add one to the counter `counter` and read `key`, in one round trip to Redis (a
+        second only when the counter starts, to set its expiry): (the count, the value or
+        None); (None, None) while Redis is away. For a rate-limited page that keeps its
+        rendering in the cache (the public verification page): add + incr + get takes four."""
+
+        def call() -> tuple[int | None, Any]:
+            full_counter = self.make_and_validate_key(counter)
+            full_key = self.make_and_validate_key(key)
+            client = self._cache.get_client(full_counter, write=True)
+            pipe = client.pipeline(transaction=False)
+            pipe.incr(full_counter)
+            pipe.get(full_key)
+            count, raw = pipe.execute()
+            if int(count) == 1:
+                client.expire(full_counter, timeout)
+            serializer = self._cache._serializer  # type: ignore[attr-defined]
+            return int(count), None if raw is None else serializer.loads(raw)
+
+        result: tuple[int | None, Any] = self._degrade(call, (None, None), "count_and_get")
+        return result

@@ -26,6 +26,14 @@ def pages(today: dt.date) -> list[Page]:
     since = (today - dt.timedelta(days=90)).isoformat()
     return [
         Page("bare view (/livez)", "livez"),
+        # Issue 11: the public verification page, anonymous, among a certificate for every
+        # declaring trainer (programme.generate_certificates); its target is 0.5x the bare view.
+        Page(
+            "certificate verification",
+            "programme:certificate_verify",
+            optional=True,
+            kwargs="certificate",
+        ),
         Page("login page", "account_login"),
         Page("trainer dashboard", "home", persona="trainer"),
         Page("CPD log", "qualifications:cpd_list", persona="trainer"),
@@ -100,9 +108,22 @@ def pages(today: dt.date) -> list[Page]:
 def url_kwargs(lookup: str) -> dict[str, str]:
     """A page's URL arguments: the mentee page shows the trainer persona, a current mentee of
     the mentor persona (programme.generate_mentoring) with sessions in every state; the
-    roster is the bench clinic's (programme.generate_clinics), whose admin is the persona."""
+    roster is the bench clinic's (programme.generate_clinics), whose admin is the persona; the
+    verification page shows the trainer persona's certificate."""
     if not lookup:
         return {}
+    if lookup == "certificate":
+        from programme.generate import PERSONAS
+        from programme.models import Certificate
+
+        code = (
+            Certificate.objects.filter(trainer__user__email=PERSONAS["trainer"])
+            .values_list("code", flat=True)
+            .first()
+        )
+        if code is None:
+            raise LookupError("the trainer persona has no certificate: regenerate the programme")
+        return {"code": code}
     if lookup == "clinic":
         from programme.generate import PERSONAS
         from trainers.models import Clinic

@@ -141,18 +141,39 @@ def test_the_page_is_not_for_search_engines_and_sends_no_referrer(client):
     assert not_found["X-Robots-Tag"] == "noindex, nofollow"
 
 
-def test_a_cache_may_keep_the_page_for_a_minute_and_the_404_not_at_all(client):
+def test_a_cache_may_keep_the_page_for_half_a_minute_and_the_404_not_at_all(client):
     certificate = CertificateFactory()
-    assert client.get(page(certificate.code))["Cache-Control"] == "public, max-age=60"
+    assert client.get(page(certificate.code))["Cache-Control"] == "public, max-age=30"
     assert client.get(page(UNKNOWN))["Cache-Control"] == "no-store"
 
 
-def test_the_page_takes_one_query_and_no_session(client, django_assert_num_queries):
+def test_the_page_takes_one_query_and_none_again_within_half_a_minute(
+    client, django_assert_num_queries
+):
     certificate = CertificateFactory(replaced_by=CertificateFactory())
-    with django_assert_num_queries(1):
-        response = client.get(page(certificate.code))
-    assert response.status_code == 200
+    with time_machine.travel(dt.datetime(2026, 6, 15, 12, 0, 1, tzinfo=dt.UTC), tick=False):
+        with django_assert_num_queries(1):
+            response = client.get(page(certificate.code))
+        with django_assert_num_queries(0):
+            again = client.get(page(certificate.code))
+    assert response.status_code == again.status_code == 200
+    assert again.content == response.content
     assert not response.cookies  # no session started for a reader
+
+
+def test_a_revocation_reads_on_the_page_within_a_minute(client):
+    certificate = CertificateFactory()
+    with time_machine.travel(dt.datetime(2026, 6, 15, 12, 0, 1, tzinfo=dt.UTC), tick=False):
+        assert "Valid until" in read(client, certificate.code)
+        revoke(certificate, Certificate.Revocation.REVOKED)
+    with time_machine.travel(dt.datetime(2026, 6, 15, 12, 0, 31, tzinfo=dt.UTC), tick=False):
+        assert "Revoked on 15 June 2026" in read(client, certificate.code)
+
+
+def test_unknown_codes_are_looked_up_every_time(client, django_assert_num_queries):
+    client.get(page(UNKNOWN))
+    with django_assert_num_queries(1):
+        assert client.get(page(UNKNOWN)).status_code == 404
 
 
 def test_a_signed_in_reader_sees_the_same_public_page(client, django_user_model):
