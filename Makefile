@@ -77,11 +77,14 @@ test: system-packages collectstatic
 
 # The load benchmark (docs/PERFORMANCE.md): gunicorn and wrk against a generated programme in
 # PostgreSQL. BENCH_TRAINERS (10000), BENCH_SECONDS (10 a page), BENCH_DATABASE_URL,
-# BENCH_REDIS_URL, BENCH_OUTPUT: see scripts/bench/run.py and the README.
+# BENCH_REDIS_URL, BENCH_OUTPUT: see scripts/bench/run.py and the README. Then the reminder
+# sweep (scripts/bench/sweep.py) and the certificates (scripts/bench/certificates.py,
+# BENCH_CERT_RENDERS).
 bench: collectstatic
 	@WITH_BENCH_TOOLS=1 bash scripts/system-packages.sh
 	$(BIN)/python scripts/bench/run.py
 	$(BIN)/python scripts/bench/sweep.py
+	$(BIN)/python scripts/bench/certificates.py
 
 # The reminder sweep alone (issue 9): 10 x BENCH_TRAINERS trainers up to 100,000, or
 # BENCH_SWEEP_TRAINERS; a worker sends the day's mail to an SMTP sink. See scripts/bench/sweep.py.
