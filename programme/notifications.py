@@ -25,8 +25,10 @@ for _event in (*EVENT_TYPES, TEST_EVENT):
 # the subscribers of the trainers' events), the weekly digest (its kind, the source
 # "digest.weekly", its send-time context builder), and competency certificates
 # ("certificate.issued" and "certificate.revocation" to the trainer; the services subscribe to
-# "trainer.suspended" and "trainer.reinstated").
+# "trainer.suspended" and "trainer.reinstated"; the reminders module registers
+# "expiry.certificate" and the sweep's sources of it and of the clinics' certificate.expired).
 from programme import digest as _digest  # noqa: E402, F401
 from programme.certificates import notifications as _certificates  # noqa: E402, F401
+from programme.certificates import reminders as _certificate_reminders  # noqa: E402, F401
 from programme.certificates import services as _certificate_services  # noqa: E402, F401
 from programme.eligibility import watch as _eligibility_watch  # noqa: E402, F401

@@ -48,8 +48,7 @@ EVENT_TYPES: tuple[EventType, ...] = (
     EventType(
         CERTIFICATE_EXPIRED,
         "Certificate expired",
-        "A trainer's certificate reached its expiry date.",
-        emitted=False,
+        "A trainer's certificate passed its expiry date (sent the day after).",
     ),
     EventType(
         SHARING_STOPPED,

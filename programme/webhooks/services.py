@@ -8,6 +8,7 @@ an event delivered once per endpoint whoever emits it twice, and the row's publi
 """
 
 import base64
+import datetime as dt
 import secrets
 import uuid
 from collections.abc import Iterable, Sequence
@@ -188,18 +189,38 @@ def webhook_emit(
     `payload` is the event's `data`, plain JSON values only. Two queries (the endpoints,
     one INSERT), whatever the number of endpoints.
     """
+    items = webhook_items(event=event, events=[(clinic_ids, subject_key, milestone, payload)])
+    return notify_many(items)
+
+
+WebhookEvent = tuple[Iterable[int], str, str, dict[str, Any]]
+
+
+def webhook_items(
+    *, event: str, events: Sequence[WebhookEvent], now: dt.datetime | None = None
+) -> list[Item]:
+    """The ledger items of many occurrences of `event`, each (clinic ids, subject key,
+    milestone, payload), for a batch to record at once (a reminder source's: the sweep records
+    them with notify_many). One query for all the clinics' endpoints, none when no clinic."""
     if event not in EVENT_KEYS:
         raise ValueError(f"unknown webhook event {event!r}: add it to programme.webhooks.events")
-    ids = set(clinic_ids)
+    wanted = [
+        (set(clinics), subject_key, milestone, payload)
+        for clinics, subject_key, milestone, payload in events
+    ]
+    ids = {clinic_id for clinics, _, _, _ in wanted for clinic_id in clinics}
     if not ids:
-        return 0
-    endpoints = WebhookEndpoint.objects.filter(clinic_id__in=ids, is_active=True).only(
+        return []
+    endpoints: dict[int, list[WebhookEndpoint]] = {}
+    for endpoint in WebhookEndpoint.objects.filter(clinic_id__in=ids, is_active=True).only(
         "public_id", "events", "clinic_id"
-    )
-    # `events` is JSON: filtered here rather than with a JSON lookup SQLite lacks; a clinic has
-    # a handful of endpoints.
-    timestamp = timezone.now().isoformat()
-    items = [
+    ):
+        # `events` is JSON: filtered here rather than with a JSON lookup SQLite lacks; a clinic
+        # has a handful of endpoints.
+        if event in endpoint.events:
+            endpoints.setdefault(endpoint.clinic_id, []).append(endpoint)
+    timestamp = (now or timezone.now()).isoformat()
+    return [
         Item(
             kind=event,
             channel=Delivery.Channel.WEBHOOK,
@@ -208,10 +229,10 @@ def webhook_emit(
             milestone=milestone,
             context={"payload": payload, "timestamp": timestamp},
         )
-        for endpoint in endpoints
-        if event in endpoint.events
+        for clinics, subject_key, milestone, payload in wanted
+        for clinic_id in sorted(clinics)
+        for endpoint in endpoints.get(clinic_id, [])
     ]
-    return notify_many(items)
 
 
 @transaction.atomic
