@@ -100,7 +100,7 @@ def certificates_expiring(day: SweepDay) -> Iterator[list[Item]]:
         what="your competency certificate",
         verb="expires",
         advice=CERTIFICATE_ADVICE,
-        label=lambda row: f"{row['area_name']}, code {row['code']}",
+        label=lambda row: f"{row['area_name']} (code {row['code']})",
         # Reversed when the sweep runs, not at import: the URLconf is not loaded then.
         path=lambda row: reverse("programme:my_certificates"),
     )

@@ -138,7 +138,9 @@ def test_the_reminder_is_e_mailed_even_to_a_trainer_who_chose_no_e_mail(settings
     (message,) = mail.outbox
     assert message.to == [cert.trainer.user.email]
     assert message.subject.endswith("Your competency certificate expires on 31 May 2027")
-    assert f"{cert.area_name}, code {cert.code}" in message.body
+    assert f"Your competency certificate in {cert.area_name} (code {cert.code}) expires on" in (
+        message.body
+    )
     assert "in 30 days" in message.body
     assert "programme staff issue a new one while you are Recognised" in message.body
     assert "Keep your records current" in message.body
