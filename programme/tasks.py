@@ -3,6 +3,10 @@
 from celery import shared_task
 from django.core.cache import cache
 
+# Celery's autodiscovery imports `<app>.tasks` only: without this a worker does not know the
+# certificates' tasks and drops their messages (KeyError on the task name), so no PDF renders.
+from programme.certificates import tasks as certificate_tasks  # noqa: F401
+
 
 @shared_task
 def refresh_compliance_snapshot() -> int:
