@@ -85,6 +85,7 @@ bench: collectstatic
 	$(BIN)/python scripts/bench/run.py
 	$(BIN)/python scripts/bench/sweep.py
 	$(BIN)/python scripts/bench/certificates.py
+	$(BIN)/python scripts/bench/certificates_issue.py
 
 # The reminder sweep alone (issue 9): 10 x BENCH_TRAINERS trainers up to 100,000, or
 # BENCH_SWEEP_TRAINERS; a worker sends the day's mail to an SMTP sink. See scripts/bench/sweep.py.
