@@ -374,6 +374,8 @@ class Certificate(models.Model):
             ),
         ]
         indexes = [
+            # The staff's certificate list, newest first.
+            models.Index(fields=["-issued_at", "-id"], name="certificate_recent"),
             # A trainer's certificates (their page, staff's trainer page, issuing's checks).
             models.Index(fields=["trainer", "condition_area"], name="certificate_trainer_area"),
             # The expiry reminders and the certificate.expired webhook: current certificates
