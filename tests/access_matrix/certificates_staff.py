@@ -41,7 +41,7 @@ def _trainer(users: dict) -> dict:
 def _certificate(users: dict) -> dict:
     from tests.factories import CertificateFactory
 
-    certificate = CertificateFactory(
+    certificate = CertificateFactory.create(
         trainer=users["trainer"].trainer_profile,
         pdf=ContentFile(b"%PDF-1.7\n%%EOF\n", name="matrix.pdf"),
     )

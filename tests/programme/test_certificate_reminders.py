@@ -50,7 +50,7 @@ def run(day: dt.date, *sources: str, **kwargs) -> int:
 def certificate(**fields) -> Certificate:
     fields.setdefault("issued_on", ISSUED)
     fields.setdefault("expires_on", EXPIRES)
-    return CertificateFactory(**fields)
+    return CertificateFactory.create(**fields)
 
 
 def revoke(cert: Certificate, *, how=Certificate.Revocation.REVOKED, replaced_by=None) -> None:
