@@ -157,9 +157,12 @@ def pathway_rules_update(
             "Some of the rules need correcting: see each one below.", details=problems
         )
     with transaction.atomic():
-        # Saves queue up behind the newest row's lock; the number is read after it, in a
-        # statement of its own, so it sees a version committed while this one waited.
-        newest = PathwayRules.objects.select_for_update().order_by("-version").first()
+        # Saves queue up behind one lock, the first version's row: it is the same row for
+        # every saver (the newest row is not: a save arriving after another committed would
+        # lock the new row while a third still waits on the old one, and both would take the
+        # same number). The number is read after the lock, in a statement of its own, so it
+        # sees a version committed while this one waited.
+        first = PathwayRules.objects.select_for_update().order_by("version").first()
         number = (PathwayRules.objects.aggregate(n=Max("version"))["n"] or 0) + 1
         current = current_rules()
         if based_on is not None and current.version != based_on:
@@ -174,7 +177,7 @@ def pathway_rules_update(
                 "then save again.",
                 field="based_on",
             )
-        if newest is not None and _same(current.definition, definition):
+        if first is not None and _same(current.definition, definition):
             raise DomainError(
                 "Nothing has changed from the rules in force: change something, or cancel."
             )

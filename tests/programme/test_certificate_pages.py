@@ -162,6 +162,18 @@ def test_the_staff_list_searches_by_name_and_code_and_filters_by_status(staff_cl
     assert second.code in page and first.code not in page
 
 
+def test_staff_reach_the_certificates_from_the_trainers_menu_item(staff_client):
+    directory = reverse("programme:trainer_directory")
+    certificates = reverse("programme:staff_certificates")
+    html = staff_client.get(directory).content.decode()
+    assert f'<a href="{certificates}">Certificates</a>' in html  # the tab
+    html = staff_client.get(certificates).content.decode()
+    # "Trainers" in the menu is current, and so is the "Certificates" tab; no menu item of its own.
+    assert f'<a href="{directory}" aria-current="page">Trainers</a>' in html
+    assert f'<a href="{certificates}" aria-current="page">Certificates</a>' in html
+    assert html.count('aria-current="page"') == 2
+
+
 @pytest.mark.parametrize("count", [2, 6])
 def test_the_staff_list_takes_the_same_queries_for_any_number_of_rows(
     staff_client, django_assert_num_queries, count
