@@ -244,6 +244,31 @@ def _revoke(
     )
 
 
+def _revoke_and_tell(
+    certificate: Certificate,
+    *,
+    actor: Actor,
+    action: str,
+    revocation: str,
+    reason: str,
+    by: User | None,
+) -> None:
+    """Revoke a locked certificate for good (by hand or by a suspension), record it, tell the
+    trainer and send the clinics the trainer shares with `certificate.revoked`."""
+    before = _state(certificate)
+    _revoke(certificate, revocation=revocation, reason=reason, by=by)
+    record_event(
+        actor=actor,
+        action=action,
+        target=certificate,
+        before=before,
+        after=_state(certificate),
+        reason=reason,
+    )
+    notify_certificate_revoked(certificate)
+    _emit_revoked(certificate)
+
+
 def certificate_revoke(*, certificate: Certificate, actor: Actor, reason: str) -> Certificate:
     """Revoke a certificate for good, with the reason verifiers and the trainer read."""
     reason = reason.strip()
@@ -257,18 +282,14 @@ def certificate_revoke(*, certificate: Certificate, actor: Actor, reason: str) -
                 f"Certificate {locked.code} was revoked on {locked.revoked_at:%-d %B %Y} "
                 "already: a revocation is permanent."
             )
-        before = _state(locked)
-        _revoke(locked, revocation=Certificate.Revocation.REVOKED, reason=reason, by=person)
-        record_event(
+        _revoke_and_tell(
+            locked,
             actor=actor,
             action="certificate.revoke",
-            target=locked,
-            before=before,
-            after=_state(locked),
+            revocation=Certificate.Revocation.REVOKED,
             reason=reason,
+            by=person,
         )
-        notify_certificate_revoked(locked)
-        _emit_revoked(locked)
     return locked
 
 
@@ -348,23 +369,14 @@ def certificates_revoke_for_suspension(*, trainer_id: int, actor_id: int | None 
         .order_by("pk")
     )
     for certificate in certificates:
-        before = _state(certificate)
-        _revoke(
+        _revoke_and_tell(
             certificate,
+            actor=actor,
+            action="certificate.suspend_revoke",
             revocation=Certificate.Revocation.SUSPENDED,
             reason=SUSPENSION_REASON,
             by=user,
         )
-        record_event(
-            actor=actor,
-            action="certificate.suspend_revoke",
-            target=certificate,
-            before=before,
-            after=_state(certificate),
-            reason=SUSPENSION_REASON,
-        )
-        notify_certificate_revoked(certificate)
-        _emit_revoked(certificate)
 
 
 def _latest_suspension(trainer: TrainerProfile) -> dt.datetime | None:
@@ -459,18 +471,28 @@ def certificate_store_pdf(*, certificate_id: int) -> bool:
         return False
     # Rendered outside the transaction: WeasyPrint takes a while and holds no lock.
     document = render_certificate_pdf(certificate)
-    with transaction.atomic():
-        locked = (
-            Certificate.objects.select_for_update(of=("self",))
-            .select_related("trainer__user", "condition_area")
-            .get(pk=certificate_id)
-        )
-        if locked.pdf_rendered_at is not None:
-            return False  # another worker stored it meanwhile
-        # A random name: the file is served only by the permission-checked view.
-        locked.pdf.save(f"{secrets.token_urlsafe(24)}.pdf", ContentFile(document), save=False)
-        locked.pdf_rendered_at = timezone.now()
-        locked.save(update_fields=["pdf", "pdf_rendered_at"])
-        if locked.revoked_at is None:
-            notify_certificate_issued(locked)
+    # The file is written before its row is committed: when the row is not (an error, a
+    # failed commit), the file is removed again rather than left with nothing pointing to it.
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            locked = (
+                Certificate.objects.select_for_update(of=("self",))
+                .select_related("trainer__user", "condition_area")
+                .get(pk=certificate_id)
+            )
+            if locked.pdf_rendered_at is not None:
+                return False  # another worker stored it meanwhile
+            # A random name: the file is served only by the permission-checked view.
+            name = f"{secrets.token_urlsafe(24)}.pdf"
+            locked.pdf.save(name, ContentFile(document), save=False)
+            written.append(str(locked.pdf.name))
+            locked.pdf_rendered_at = timezone.now()
+            locked.save(update_fields=["pdf", "pdf_rendered_at"])
+            if locked.revoked_at is None:
+                notify_certificate_issued(locked)
+    except BaseException:
+        for stored in written:
+            certificate.pdf.storage.delete(stored)
+        raise
     return True

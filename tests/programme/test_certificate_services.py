@@ -176,6 +176,28 @@ def test_the_render_task_stores_the_pdf_once_and_tells_the_trainer_once(
     assert rows.get().context["code"] == certificate.code
 
 
+def test_a_failed_save_of_the_pdf_row_leaves_no_file_behind(staff, monkeypatch, settings):
+    from pathlib import Path
+
+    from programme.certificates import services
+
+    trainer = recognised_trainer(today=TODAY)
+    certificate = _issue(trainer, staff)
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("the mail ledger is unavailable")
+
+    monkeypatch.setattr(services, "notify_certificate_issued", refuse)
+    with pytest.raises(RuntimeError):
+        services.certificate_store_pdf(certificate_id=certificate.pk)
+    certificate.refresh_from_db()
+    assert certificate.pdf_rendered_at is None and not certificate.pdf
+    stored = Path(settings.STORAGES["default"]["OPTIONS"]["location"])
+    assert not [path for path in stored.rglob("*.pdf")]
+    monkeypatch.undo()
+    assert services.certificate_store_pdf(certificate_id=certificate.pk) is True  # tried again
+
+
 def test_revoking_needs_a_reason_and_is_permanent(staff):
     trainer = recognised_trainer(today=TODAY)
     certificate = _issue(trainer, staff)

@@ -65,3 +65,20 @@ def test_a_working_redis_is_used_as_usual(settings):
     assert backend.get("k") == "v"
     assert backend.add("k", "w") is False
     backend.delete("k")
+
+
+def test_one_redis_client_serves_every_call(settings):
+    """Django builds a redis.Redis a call; ours keeps one per server (rehabpath.cache)."""
+    if not settings.REDIS_URL:
+        pytest.skip("needs REDIS_URL (CI sets it)")
+    import uuid
+
+    DegradingRedisCache._down_until = 0.0
+    backend = DegradingRedisCache(settings.REDIS_URL, {"KEY_PREFIX": uuid.uuid4().hex})
+    first = backend._cache.get_client(write=True)
+    assert backend._cache.get_client(write=False) is first
+    backend.set("k", "v", 30)
+    assert backend.get("k") == "v"
+    assert backend.count_and_get("n", 30, "k") == (1, "v")
+    assert backend._cache.get_client(write=True) is first
+    backend.delete_many(["k", "n"])
