@@ -96,6 +96,7 @@ def main() -> int:
     from programme.certificates.pdf import (
         STATIC_BASE,
         certificate_html,
+        certificate_stylesheet,
         render_certificate_pdf,
         static_files_fetcher,
     )
@@ -115,7 +116,7 @@ def main() -> int:
             base_url=STATIC_BASE,
             url_fetcher=static_files_fetcher(),
         )
-        pdf: bytes = html.write_pdf()
+        pdf: bytes = html.write_pdf(stylesheets=[certificate_stylesheet()])
         return pdf
 
     def full() -> bytes:
