@@ -38,4 +38,3 @@ urlpatterns += eligibility_urls.urlpatterns
 urlpatterns += compliance_urls.urlpatterns
 urlpatterns += api_urls.urlpatterns
 urlpatterns += webhooks_urls.urlpatterns
-
