@@ -2,6 +2,7 @@
 attached, fonts embedded, a QR code that scans to the verification page, and a URL fetcher
 that serves the project's static files and nothing else."""
 
+import base64
 import datetime as dt
 import io
 import re
@@ -20,12 +21,13 @@ from programme.certificates.credential import credential_bytes
 from programme.certificates.pdf import (
     STATIC_BASE,
     RefusedURL,
+    _fetcher_class,
     certificate_pdf_filename,
     render_certificate_pdf,
     static_file_for,
     static_files_fetcher,
 )
-from programme.certificates.qr import qr_svg
+from programme.certificates.qr import PRINTED_SIZE_MM, QUIET_ZONE, qr_code, qr_png_data_url
 from tests.factories import CertificateFactory
 
 pytestmark = pytest.mark.django_db
@@ -157,20 +159,42 @@ def test_the_qr_code_scans_to_the_verification_page(certificate, tmp_path):
     assert barcode.text == links.verification_url(certificate.code)
 
 
-def test_the_qr_code_is_printed_at_least_3_cm_wide_with_a_quiet_zone():
-    svg = qr_svg("https://rehabpath.example/verify/7KQ2-M9XD-7KQ2-M9XD-7KQ2-M9XD-7KQ2/")
+def test_the_qr_code_is_one_pixel_a_module_with_a_white_quiet_zone():
+    url = "https://rehabpath.example/verify/7KQ2-M9XD-7KQ2-M9XD-7KQ2-M9XD-7KQ2/"
+    data_url = qr_png_data_url(url)
 
-    assert not svg.startswith("<?xml")
-    width = float(re.match(r'<svg width="([\d.]+)mm"', svg).group(1))
-    assert width >= 30
-    # The quiet zone: the drawn modules start 4 modules in (segno draws the first at y=4.5).
-    assert re.search(r'd="M4 4\.5h', svg)
+    prefix = "data:image/png;base64,"
+    assert data_url.startswith(prefix)
+    image = Image.open(io.BytesIO(base64.b64decode(data_url[len(prefix) :]))).convert("L")
+    modules = qr_code(url).symbol_size(scale=1, border=0)[0]
+    assert image.size == (modules + 2 * QUIET_ZONE,) * 2
+    side = image.size[0]
+    border = [
+        image.getpixel((x, y))
+        for x in range(side)
+        for y in range(side)
+        if min(x, y) < QUIET_ZONE or max(x, y) >= side - QUIET_ZONE
+    ]
+    assert set(border) == {255}  # the quiet zone is white all round
+    assert image.getpixel((QUIET_ZONE, QUIET_ZONE)) == 0  # the finder pattern's corner
+
+
+def test_the_qr_code_is_printed_at_least_3_cm_wide_and_unsmoothed(certificate, tmp_path):
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(render_certificate_pdf(certificate))
+    # pdfimages -list: page num type width height color comp bpc enc interp object ID x-ppi ...
+    (row,) = [line.split() for line in poppler("pdfimages", "-list", str(path)).splitlines()[2:]]
+    width_px, interpolated, x_ppi = int(row[3]), row[9], float(row[12])
+    printed_mm = width_px / x_ppi * 25.4
+    assert printed_mm == pytest.approx(PRINTED_SIZE_MM, abs=0.5)
+    assert printed_mm >= 30
+    assert interpolated == "no"  # sharp modules (and PDF/A forbids interpolation)
 
 
 def test_a_hostile_name_prints_as_text_and_fetches_nothing(tmp_path):
     hostile = "<img src=file:///etc/passwd><link rel=stylesheet href=http://127.0.0.1:9/x.css>"
     certificate = CertificateFactory(trainer_name=hostile)
-    fetcher = static_files_fetcher()
+    fetcher = _fetcher_class()()  # its own: the shared one must not be left recording
     asked: list[str] = []
     fetch = fetcher.fetch
 
@@ -186,8 +210,11 @@ def test_a_hostile_name_prints_as_text_and_fetches_nothing(tmp_path):
     # Printed as characters (the name wraps after "stylesheet", hence the three pieces).
     assert "<img src=file:///etc/passwd><link rel=stylesheet" in text
     assert "href=http://127.0.0.1:9/x.css>" in text
-    # The logo is the one thing the certificate loads.
-    assert asked == [STATIC_BASE + "img/logo.svg"]
+    # The logo and the QR code's PNG are the only things the certificate loads.
+    assert sorted(url if url.startswith("https:") else url[:22] for url in asked) == [
+        "data:image/png;base64,",
+        STATIC_BASE + "img/logo.svg",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -197,6 +224,7 @@ def test_a_hostile_name_prints_as_text_and_fetches_nothing(tmp_path):
         "http://127.0.0.1:9/x.css",
         "https://example.com/img/logo.svg",
         "data:image/svg+xml,<svg/>",
+        "data:text/html;base64,PGgxPng8L2gxPg==",
         STATIC_BASE + "../rehabpath/settings.py",
         STATIC_BASE + "img/%2e%2e/%2e%2e/rehabpath/settings.py",
         STATIC_BASE + "img/logo.svg?x=1",
