@@ -4,12 +4,10 @@ machine-verifiable proof next to the printed one (the QR code and the verificati
 
 What is printed comes from the certificate's own fields, as issued (never from the trainer's
 records now), and every one of them is text the Django template escapes. WeasyPrint gets a
-URL fetcher that serves only the project's static files from disk (and the QR code's PNG
-data: URL, which reads nothing outside the document): a name such as
+URL fetcher that serves only the project's static files from disk: a name such as
 `<img src=file:///etc/passwd>` is printed as those characters and makes nothing be fetched.
 """
 
-import base64
 import functools
 import mimetypes
 import warnings
@@ -19,11 +17,12 @@ from urllib.parse import unquote, urlsplit
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
 from programme.certificates.credential import credential_bytes
 from programme.certificates.links import verification_url
-from programme.certificates.qr import DATA_URL_PREFIX, qr_png_data_url
+from programme.certificates.qr import qr_svg
 from programme.models import Certificate
 
 # The one origin the PDF's HTML may load from: static files, read from disk by the fetcher.
@@ -60,17 +59,10 @@ def _fetcher_class() -> type:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class StaticFilesFetcher(URLFetcher):  # type: ignore[misc]
-        """Serves `STATIC_BASE` URLs from the static files, and PNG data: URLs (the QR code:
-        they read nothing outside the document); refuses everything else (file:, http(s):,
-        other data: URLs, ...) before any handler of urllib sees the URL."""
+        """Serves `STATIC_BASE` URLs from the static files; refuses everything else (file:,
+        http(s):, data:, ...) before any handler of urllib sees the URL."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:
-            if url.startswith(DATA_URL_PREFIX):  # the QR code (programme.certificates.qr)
-                return URLFetcherResponse(
-                    url,
-                    base64.b64decode(url[len(DATA_URL_PREFIX) :]),
-                    {"Content-Type": "image/png"},
-                )
             path = static_file_for(url)
             content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
             with open(path, "rb") as file:
@@ -108,7 +100,9 @@ def certificate_html(certificate: Certificate) -> str:
         {
             "certificate": certificate,
             "verification_url": url,
-            "qr_src": qr_png_data_url(url),
+            # segno writes the SVG from the URL, which is SITE_URL and a code of the Crockford
+            # alphabet: markup we made, not user text.
+            "qr_svg": mark_safe(qr_svg(url)),  # noqa: S308
             "name_size": _name_size(certificate.trainer_name),
             "static_base": STATIC_BASE,
         },
