@@ -160,6 +160,8 @@ def issue_through_worker(count: int, env: dict[str, str]) -> dict[str, Any]:
         for certificate in Certificate.objects.filter(pk__in=ids):
             if certificate.pdf:
                 certificate.pdf.delete(save=False)
+        # A replaced certificate points to its replacement (protected): unlink them first.
+        Certificate.objects.filter(pk__in=ids).update(replaced_by=None)
         Certificate.objects.filter(pk__in=ids).delete()
     return {
         "asked": count,
