@@ -5,13 +5,13 @@ One certificate for every other trainer with a scope declaration (programme.gene
 the trainers most likely Recognised), and always for the trainer persona (the benchmark's
 verification page shows theirs), for the first area they declared, issued on the day they
 signed and expiring with the declaration, as issuing would. The other half is left without, so
-that scripts/bench/certificates_issue.py finds its 1,000 trainers to issue to through the
-worker at 10,000 trainers. Written with COPY, each with its
-own code and status entry (random indexes, as programme.certificates.statuslist allocates).
-Every row carries the same signed credential, made once for the first row: signing 10,000
-proofs would time the signer, which scripts/bench/certificates.py measures through the worker.
-The verification page does not read it; /verify/<code>.json of a generated row serves the
-first row's document.
+that scripts/bench/certificates_issue.py has trainers to issue to through the worker.
+
+Written with COPY, each with its own code and status entry (random indexes, as
+programme.certificates.statuslist allocates). Every row carries the same signed credential,
+made once for the first row: signing 10,000 proofs would time the signer, which
+scripts/bench/certificates_issue.py measures through the worker. The verification page does
+not read it; /verify/<code>.json of a generated row serves the first row's document.
 """
 
 import datetime as dt

@@ -473,7 +473,7 @@ def certificate_store_pdf(*, certificate_id: int) -> bool:
     document = render_certificate_pdf(certificate)
     # The file is written before its row is committed: when the row is not (an error, a
     # failed commit), the file is removed again rather than left with nothing pointing to it.
-    written: list[str] = []
+    written: str | None = None
     try:
         with transaction.atomic():
             locked = (
@@ -484,15 +484,14 @@ def certificate_store_pdf(*, certificate_id: int) -> bool:
             if locked.pdf_rendered_at is not None:
                 return False  # another worker stored it meanwhile
             # A random name: the file is served only by the permission-checked view.
-            name = f"{secrets.token_urlsafe(24)}.pdf"
-            locked.pdf.save(name, ContentFile(document), save=False)
-            written.append(str(locked.pdf.name))
+            locked.pdf.save(f"{secrets.token_urlsafe(24)}.pdf", ContentFile(document), save=False)
+            written = locked.pdf.name
             locked.pdf_rendered_at = timezone.now()
             locked.save(update_fields=["pdf", "pdf_rendered_at"])
             if locked.revoked_at is None:
                 notify_certificate_issued(locked)
     except BaseException:
-        for stored in written:
-            certificate.pdf.storage.delete(stored)
+        if written:
+            certificate.pdf.storage.delete(written)
         raise
     return True
